@@ -1,0 +1,1 @@
+# awsp integration (ps1) — placeholder

@@ -1,0 +1,1 @@
+# awsp integration (zsh) — placeholder

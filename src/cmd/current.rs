@@ -1,0 +1,109 @@
+//! `awsp current`: what the environment selects, whether or not it is defined.
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde_json::json;
+
+use crate::cli::CurrentArgs;
+use crate::cmd::json_line;
+use crate::config::Files;
+use crate::env;
+
+/// The profile this shell acts as, and what selects it.
+pub struct Active {
+    pub name: String,
+    pub from: &'static str,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// `AWS_PROFILE`; else the profile `awsp use --creds` exported keys for, while those keys are
+/// still in place; else `default`.
+pub fn active_profile() -> Active {
+    if let Some(name) = var("AWS_PROFILE") {
+        return Active {
+            name,
+            from: "AWS_PROFILE",
+        };
+    }
+    if let (Some(name), Some(mode), Some(_)) = (
+        var(env::AWSP_PROFILE),
+        var(env::AWSP_MODE),
+        var("AWS_ACCESS_KEY_ID"),
+    ) {
+        if mode == "creds" {
+            return Active {
+                name,
+                from: "credentials exported by `awsp use --creds`",
+            };
+        }
+    }
+    Active {
+        name: "default".into(),
+        from: "default: AWS_PROFILE is not set",
+    }
+}
+
+pub fn run(args: &CurrentArgs, out: &mut Vec<u8>) -> Result<()> {
+    let files = Files::load()?;
+    let set = files.parse()?;
+    let active = active_profile();
+    let profile = set.profile(&active.name);
+    let (region, region_from) = match (var("AWS_REGION"), var("AWS_DEFAULT_REGION")) {
+        (Some(r), _) => (Some(r), "AWS_REGION".to_string()),
+        (None, Some(r)) => (Some(r), "AWS_DEFAULT_REGION".to_string()),
+        _ => match profile.and_then(|p| p.setting("region")) {
+            Some(s) => (Some(s.value.to_string()), files.at(s.origin)),
+            None => (None, String::new()),
+        },
+    };
+    if args.json {
+        return json_line(
+            out,
+            &json!({
+                "profile": active.name,
+                "region": region,
+                "config_file": files.config.path.display().to_string(),
+                "credentials_file": files.credentials.path.display().to_string(),
+                "defined": profile.is_some(),
+            }),
+        );
+    }
+    let defined = if profile.is_some() {
+        String::new()
+    } else {
+        "  — not defined in either file".to_string()
+    };
+    writeln!(
+        out,
+        "profile      {} ({}){defined}",
+        active.name, active.from
+    )?;
+    match region {
+        Some(r) => writeln!(out, "region       {r} ({region_from})")?,
+        None => writeln!(out, "region       -")?,
+    }
+    let state = |f: &crate::config::SourceFile| if f.text.is_some() { "" } else { " (missing)" };
+    writeln!(
+        out,
+        "config       {}{}",
+        files.config.display,
+        state(&files.config)
+    )?;
+    writeln!(
+        out,
+        "credentials  {}{}",
+        files.credentials.display,
+        state(&files.credentials)
+    )?;
+    if active.from == "AWS_PROFILE" && var("AWS_ACCESS_KEY_ID").is_some() {
+        writeln!(
+            out,
+            "note         AWS_ACCESS_KEY_ID is set: most SDKs use those keys, not the profile"
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,70 @@
+//! `awsp exec PROFILE -- CMD ...`: run CMD with the profile's credentials, exit with its status.
+
+use std::process::Command;
+
+use anyhow::{Result, anyhow};
+
+use crate::cli::ExecArgs;
+use crate::cmd::unknown_profile;
+use crate::config::Files;
+use crate::env::{self, EnvOp, Target, process_var};
+use crate::resolve::credentials;
+
+/// Returns the exit code to leave with (only when the command could not replace this process).
+pub fn run(args: &ExecArgs) -> Result<i32> {
+    let files = Files::load()?;
+    let set = files.parse()?;
+    let profile = set
+        .profile(&args.profile)
+        .ok_or_else(|| unknown_profile(&set, &args.profile))?;
+    let creds = credentials(&set, profile.name())?;
+    let region = args.region.as_deref().or_else(|| profile.get("region"));
+    let change = env::switch(
+        &process_var,
+        &Target {
+            profile: profile.name(),
+            region: region.filter(|r| !r.is_empty()),
+            credentials: Some(&creds),
+        },
+    );
+    change.validate()?;
+    let (program, rest) = args
+        .command
+        .split_first()
+        .ok_or_else(|| anyhow!("no command given after --"))?;
+    let mut command = Command::new(program);
+    command.args(rest);
+    for op in change.ops() {
+        match op {
+            EnvOp::Set(name, value) => command.env(name, value),
+            EnvOp::Unset(name) => command.env_remove(name),
+        };
+    }
+    let name = program.to_string_lossy();
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let err = command.exec();
+        let code = if err.kind() == std::io::ErrorKind::NotFound {
+            127
+        } else {
+            126
+        };
+        eprintln!("awsp: could not run '{name}': {err}");
+        Ok(code)
+    }
+    #[cfg(not(unix))]
+    {
+        match command.status() {
+            Ok(status) => Ok(status.code().unwrap_or(1)),
+            Err(err) => {
+                eprintln!("awsp: could not run '{name}': {err}");
+                Ok(if err.kind() == std::io::ErrorKind::NotFound {
+                    127
+                } else {
+                    126
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! `awsp show PROFILE`: effective settings with where each comes from, and the chain.
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde_json::{Map, Value, json};
+
+use crate::cli::ShowArgs;
+use crate::cmd::list::{defined_at, settings_json};
+use crate::cmd::{json_line, shown, unknown_profile};
+use crate::config::Files;
+use crate::resolve::{Step, kind_of, resolve};
+
+pub fn run(args: &ShowArgs, out: &mut Vec<u8>) -> Result<()> {
+    let files = Files::load()?;
+    let set = files.parse()?;
+    let profile = set
+        .profile(&args.profile)
+        .ok_or_else(|| unknown_profile(&set, &args.profile))?;
+    let chain = resolve(&set, profile.name());
+    if args.json {
+        let (chain_json, chain_error) = match &chain {
+            Ok(steps) => (
+                Value::Array(steps.iter().map(|s| step_json(s, args.reveal)).collect()),
+                Value::Null,
+            ),
+            Err(e) => (Value::Null, Value::from(e.to_string())),
+        };
+        return json_line(
+            out,
+            &json!({
+                "name": profile.name(),
+                "kind": kind_of(&profile),
+                "region": profile.get("region"),
+                "settings": settings_json(&profile, args.reveal),
+                "chain": chain_json,
+                "chain_error": chain_error,
+            }),
+        );
+    }
+    writeln!(out, "profile   {}", profile.name())?;
+    writeln!(out, "kind      {}", kind_of(&profile))?;
+    writeln!(out, "region    {}", profile.get("region").unwrap_or("-"))?;
+    writeln!(out, "defined   {}", defined_at(&profile.sources()))?;
+    let settings = profile.settings();
+    writeln!(out, "\nsettings")?;
+    if settings.is_empty() {
+        writeln!(out, "  (none)")?;
+    }
+    let width = settings.iter().map(|s| s.key.len()).max().unwrap_or(0);
+    for s in &settings {
+        let value = shown(s.key, s.value, args.reveal).replace('\n', "\n    ");
+        writeln!(
+            out,
+            "  {:width$}  {value}    ({})",
+            s.key,
+            files.at(s.origin)
+        )?;
+    }
+    writeln!(out, "\ncredential chain")?;
+    match &chain {
+        Ok(steps) => {
+            for (i, step) in steps.iter().enumerate() {
+                writeln!(
+                    out,
+                    "  {}. {} (profile {})",
+                    i + 1,
+                    step.kind.name(),
+                    step.profile
+                )?;
+                for (k, v) in &step.settings {
+                    writeln!(out, "       {k} = {}", shown(k, v, args.reveal))?;
+                }
+            }
+        }
+        Err(e) => writeln!(out, "  cannot be resolved: {e}")?,
+    }
+    Ok(())
+}
+
+fn step_json(step: &Step<'_>, reveal: bool) -> Value {
+    let mut map = Map::new();
+    map.insert("type".into(), step.kind.name().into());
+    map.insert("profile".into(), step.profile.into());
+    for (k, v) in &step.settings {
+        map.insert((*k).into(), shown(k, v, reveal).into());
+    }
+    Value::Object(map)
+}

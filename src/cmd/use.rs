@@ -1,0 +1,61 @@
+//! `awsp use PROFILE | -`: print the code that switches this shell.
+
+use std::io::IsTerminal;
+
+use anyhow::{Result, anyhow};
+
+use crate::cli::UseArgs;
+use crate::cmd::unknown_profile;
+use crate::config::Files;
+use crate::env::{self, Mode, Target, process_var};
+use crate::resolve::credentials;
+use crate::shell::Shell;
+
+pub fn run(args: &UseArgs, out: &mut Vec<u8>) -> Result<()> {
+    let shell = Shell::pick(args.shell.shell, process_var("AWSP_SHELL").as_deref());
+    let (name, mut mode) = if args.profile == "-" {
+        let previous = process_var(env::AWSP_PREVIOUS)
+            .ok_or_else(|| anyhow!("no previous profile to switch back to"))?;
+        let mode = process_var(env::AWSP_PREVIOUS_MODE)
+            .and_then(|m| Mode::from_name(&m))
+            .unwrap_or(Mode::Profile);
+        (previous, mode)
+    } else {
+        (args.profile.clone(), Mode::Profile)
+    };
+    if args.creds {
+        mode = Mode::Creds;
+    }
+    let files = Files::load()?;
+    let set = files.parse()?;
+    let profile = set
+        .profile(&name)
+        .ok_or_else(|| unknown_profile(&set, &name))?;
+    let creds = match mode {
+        Mode::Creds => Some(credentials(&set, profile.name())?),
+        Mode::Profile => None,
+    };
+    let region = args.region.as_deref().or_else(|| profile.get("region"));
+    let change = env::switch(
+        &process_var,
+        &Target {
+            profile: profile.name(),
+            region: region.filter(|r| !r.is_empty()),
+            credentials: creds.as_ref(),
+        },
+    );
+    change.validate()?;
+    out.extend_from_slice(shell.render(&change).as_bytes());
+    if std::io::stdout().is_terminal() {
+        eprintln!("{}", not_evaluated_hint());
+    }
+    Ok(())
+}
+
+/// Said on stderr when the code goes to a terminal, where nothing will eval it.
+pub fn not_evaluated_hint() -> String {
+    "awsp: this shell is unchanged: the code above must be evaluated. Load the integration once \
+     (bash: eval \"$(awsp init bash)\", zsh: eval \"$(awsp init zsh)\", fish: awsp init fish | source, \
+     PowerShell: awsp init powershell | Out-String | Invoke-Expression), or run eval \"$(awsp use PROFILE)\"."
+        .to_string()
+}

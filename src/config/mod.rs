@@ -1,0 +1,162 @@
+//! The AWS config and credentials files: locate, read, parse, merge.
+
+pub mod locate;
+pub mod model;
+pub mod parse;
+
+use std::ffi::OsString;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+pub use locate::Locations;
+pub use model::{FileKind, Origin, ProfileSet, Section, Setting};
+
+/// Larger files are refused: real ones are kilobytes, 10,000 profiles are ~1.4 MB.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// One file's text (BOM removed), or `None` when it does not exist.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub kind: FileKind,
+    pub path: PathBuf,
+    /// The path as shown in messages (`~/.aws/config`).
+    pub display: String,
+    pub text: Option<String>,
+}
+
+/// Both files as read from disk.
+#[derive(Debug)]
+pub struct Files {
+    pub locations: Locations,
+    pub config: SourceFile,
+    pub credentials: SourceFile,
+}
+
+impl Files {
+    /// Locate and read both files from the process environment.
+    pub fn load() -> Result<Files> {
+        Self::load_with(&|k| std::env::var_os(k))
+    }
+
+    pub fn load_with(env: &dyn Fn(&str) -> Option<OsString>) -> Result<Files> {
+        let locations = locate::locate(env)?;
+        let config = read_source(FileKind::Config, &locations.config, &locations)?;
+        let credentials = read_source(FileKind::Credentials, &locations.credentials, &locations)?;
+        Ok(Files {
+            locations,
+            config,
+            credentials,
+        })
+    }
+
+    /// Files given as text, for tests and the conformance vectors.
+    pub fn from_text(config: Option<&str>, credentials: Option<&str>) -> Files {
+        let locations = Locations {
+            config: PathBuf::from("config"),
+            credentials: PathBuf::from("credentials"),
+            home: None,
+        };
+        let source = |kind, text: Option<&str>, name: &str| SourceFile {
+            kind,
+            path: PathBuf::from(name),
+            display: name.to_string(),
+            text: text.map(|t| t.strip_prefix('\u{feff}').unwrap_or(t).to_string()),
+        };
+        Files {
+            config: source(FileKind::Config, config, "config"),
+            credentials: source(FileKind::Credentials, credentials, "credentials"),
+            locations,
+        }
+    }
+
+    pub fn source(&self, kind: FileKind) -> &SourceFile {
+        match kind {
+            FileKind::Config => &self.config,
+            FileKind::Credentials => &self.credentials,
+        }
+    }
+
+    /// Parse both files and merge them. Errors name the file and line.
+    pub fn parse(&self) -> Result<ProfileSet<'_>> {
+        let mut parsed = Vec::with_capacity(2);
+        for source in [&self.config, &self.credentials] {
+            let raw = match &source.text {
+                Some(text) => parse::parse(text)
+                    .map_err(|e| anyhow::anyhow!("{}:{}: {}", source.display, e.line, e.message))?,
+                None => parse::RawFile::default(),
+            };
+            parsed.push((source.kind, raw));
+        }
+        Ok(ProfileSet::new(parsed))
+    }
+
+    /// `~/.aws/config:12` for an origin.
+    pub fn at(&self, origin: Origin) -> String {
+        format!("{}:{}", self.source(origin.file).display, origin.line)
+    }
+}
+
+fn read_source(kind: FileKind, path: &Path, locations: &Locations) -> Result<SourceFile> {
+    let display = locations.display(path);
+    let text = read_text(path, &display)?;
+    Ok(SourceFile {
+        kind,
+        path: path.to_path_buf(),
+        display,
+        text,
+    })
+}
+
+/// Read a whole file as UTF-8 text; a missing file is `None`. Anything else that is not a
+/// readable text file of sane size is an error that names the file (and line, for bad bytes).
+fn read_text(path: &Path, display: &str) -> Result<Option<String>> {
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("could not read {display}")),
+    };
+    let meta = file
+        .metadata()
+        .with_context(|| format!("could not read {display}"))?;
+    if meta.is_dir() {
+        bail!("could not read {display}: it is a directory, not a file");
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        bail!(
+            "could not read {display}: it is {:.1} MiB, more than the {} MiB an AWS file can sensibly be",
+            meta.len() as f64 / (1024.0 * 1024.0),
+            MAX_FILE_BYTES / (1024 * 1024)
+        );
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    // `take` guards against files that grow, and devices whose length is not their size.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("could not read {display}"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        bail!(
+            "could not read {display}: more than the {} MiB an AWS file can sensibly be",
+            MAX_FILE_BYTES / (1024 * 1024)
+        );
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = 1 + bytes[..good].iter().filter(|&&b| b == b'\n').count();
+        anyhow::anyhow!(
+            "{display}:{line}: not valid UTF-8 (byte 0x{:02x}); AWS files must be UTF-8 text",
+            bytes[good]
+        )
+    })?;
+    if let Some(pos) = text.find('\0') {
+        let line = 1 + text[..pos].matches('\n').count();
+        bail!("{display}:{line}: contains a NUL byte; this is not a text file");
+    }
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    Ok(Some(text))
+}

@@ -1,0 +1,259 @@
+//! The environment change: an ordered list of variables to set and unset, and the list of
+//! variables awsp manages. Shell emitters render it; nothing here knows about shells.
+
+use anyhow::{Result, bail};
+
+/// Credential variables: set by `use --creds`, cleared by every other switch.
+pub const CREDENTIAL_VARS: &[&str] = &[
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_SESSION_EXPIRATION",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_ACCOUNT_ID",
+];
+
+/// Profile selectors. botocore reads `AWS_DEFAULT_PROFILE` before `AWS_PROFILE`.
+pub const PROFILE_VARS: &[&str] = &["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];
+
+pub const REGION_VARS: &[&str] = &["AWS_REGION", "AWS_DEFAULT_REGION"];
+
+/// Other switchers' markers that would make a prompt show the wrong profile.
+pub const FOREIGN_VARS: &[&str] = &[
+    "AWSUME_PROFILE",
+    "AWSUME_EXPIRATION",
+    "AWSUME_DEFAULT_PROFILE",
+    "AWS_VAULT",
+];
+
+/// awsp's own bookkeeping.
+pub const AWSP_PROFILE: &str = "AWSP_PROFILE";
+/// `profile` or `creds`: how the active profile was applied.
+pub const AWSP_MODE: &str = "AWSP_MODE";
+pub const AWSP_PREVIOUS: &str = "AWSP_PREVIOUS";
+pub const AWSP_PREVIOUS_MODE: &str = "AWSP_PREVIOUS_MODE";
+/// The region value awsp set, so that a region exported by hand is told apart and kept.
+pub const AWSP_REGION: &str = "AWSP_REGION";
+/// When the exported credentials expire, in Unix seconds, for the prompt.
+pub const AWSP_EXPIRATION: &str = "AWSP_EXPIRATION";
+pub const AWSP_VARS: &[&str] = &[
+    AWSP_PROFILE,
+    AWSP_MODE,
+    AWSP_PREVIOUS,
+    AWSP_PREVIOUS_MODE,
+    AWSP_REGION,
+    AWSP_EXPIRATION,
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvOp {
+    Set(String, String),
+    Unset(String),
+}
+
+/// Ordered; a later op on the same name replaces an earlier one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EnvChange {
+    ops: Vec<EnvOp>,
+}
+
+impl EnvChange {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn remove(&mut self, name: &str) {
+        self.ops.retain(|op| match op {
+            EnvOp::Set(n, _) | EnvOp::Unset(n) => n != name,
+        });
+    }
+
+    pub fn set(&mut self, name: &str, value: impl Into<String>) -> &mut Self {
+        self.remove(name);
+        self.ops.push(EnvOp::Set(name.to_string(), value.into()));
+        self
+    }
+
+    pub fn unset(&mut self, name: &str) -> &mut Self {
+        self.remove(name);
+        self.ops.push(EnvOp::Unset(name.to_string()));
+        self
+    }
+
+    pub fn ops(&self) -> &[EnvOp] {
+        &self.ops
+    }
+
+    pub fn get(&self, name: &str) -> Option<&EnvOp> {
+        self.ops.iter().find(|op| match op {
+            EnvOp::Set(n, _) | EnvOp::Unset(n) => n == name,
+        })
+    }
+
+    /// An environment variable cannot hold a NUL byte, and its name must be a plain identifier.
+    pub fn validate(&self) -> Result<()> {
+        for op in &self.ops {
+            let name = match op {
+                EnvOp::Set(name, value) => {
+                    if value.contains('\0') {
+                        bail!(
+                            "the value for {name} contains a NUL byte, which no environment variable can hold"
+                        );
+                    }
+                    name
+                }
+                EnvOp::Unset(name) => name,
+            };
+            let valid = name.bytes().enumerate().all(|(i, b)| {
+                b == b'_' || b.is_ascii_alphabetic() || (i > 0 && b.is_ascii_digit())
+            });
+            if name.is_empty() || !valid {
+                bail!("invalid environment variable name {name:?}");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How a profile is applied to the shell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `AWS_PROFILE=NAME`: every tool resolves the profile itself.
+    Profile,
+    /// Resolved keys exported; `AWS_PROFILE` unset, since SDKs disagree on which wins.
+    Creds,
+}
+
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Profile => "profile",
+            Mode::Creds => "creds",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Mode> {
+        match name {
+            "profile" => Some(Mode::Profile),
+            "creds" => Some(Mode::Creds),
+            _ => None,
+        }
+    }
+}
+
+/// The switch to make: which profile, how, with which region and (for `Creds`) which keys.
+pub struct Target<'a> {
+    pub profile: &'a str,
+    pub region: Option<&'a str>,
+    pub credentials: Option<&'a crate::resolve::Credentials>,
+}
+
+/// The profile active now, as awsp sees it, and how it was applied.
+pub fn active(current: &dyn Fn(&str) -> Option<String>) -> Option<(String, Mode)> {
+    let awsp_profile = current(AWSP_PROFILE);
+    let awsp_mode = current(AWSP_MODE).and_then(|m| Mode::from_name(&m));
+    if let Some(profile) = current("AWS_PROFILE") {
+        return Some((profile, Mode::Profile));
+    }
+    match (awsp_profile, awsp_mode) {
+        (Some(profile), Some(Mode::Creds)) if current("AWS_ACCESS_KEY_ID").is_some() => {
+            Some((profile, Mode::Creds))
+        }
+        _ => None,
+    }
+}
+
+/// Clear what the previous profile left: keys, selectors, other switchers' markers, and the
+/// region only where it still holds the value awsp set (a region exported by hand stays).
+fn clear_previous(change: &mut EnvChange, current: &dyn Fn(&str) -> Option<String>) {
+    for name in CREDENTIAL_VARS
+        .iter()
+        .chain(PROFILE_VARS)
+        .chain(FOREIGN_VARS)
+    {
+        if current(name).is_some() {
+            change.unset(name);
+        }
+    }
+    let awsp_region = current(AWSP_REGION);
+    for name in REGION_VARS {
+        if let (Some(value), Some(ours)) = (current(name), &awsp_region) {
+            if &value == ours {
+                change.unset(name);
+            }
+        }
+    }
+    for name in [AWSP_REGION, AWSP_EXPIRATION] {
+        if current(name).is_some() {
+            change.unset(name);
+        }
+    }
+}
+
+/// The change that switches from the current environment to `target`.
+/// `current` reads a variable of the environment being changed (empty counts as unset).
+pub fn switch(current: &dyn Fn(&str) -> Option<String>, target: &Target<'_>) -> EnvChange {
+    let mut change = EnvChange::new();
+    let previous = active(current);
+    clear_previous(&mut change, current);
+    if let Some(region) = target.region {
+        change.set("AWS_REGION", region);
+        change.set("AWS_DEFAULT_REGION", region);
+        change.set(AWSP_REGION, region);
+    }
+    let mode = match target.credentials {
+        None => {
+            change.set("AWS_PROFILE", target.profile);
+            Mode::Profile
+        }
+        Some(creds) => {
+            change.set("AWS_ACCESS_KEY_ID", creds.access_key_id.as_str());
+            change.set("AWS_SECRET_ACCESS_KEY", creds.secret_access_key.as_str());
+            if let Some(token) = &creds.session_token {
+                change.set("AWS_SESSION_TOKEN", token.as_str());
+            }
+            if let Some(account) = &creds.account_id {
+                change.set("AWS_ACCOUNT_ID", account.as_str());
+            }
+            if let (Some(text), Some(at)) = (creds.expiration_rfc3339(), creds.expiration) {
+                change.set("AWS_CREDENTIAL_EXPIRATION", text);
+                change.set(AWSP_EXPIRATION, at.unix_timestamp().to_string());
+            }
+            Mode::Creds
+        }
+    };
+    change.set(AWSP_PROFILE, target.profile);
+    change.set(AWSP_MODE, mode.name());
+    match previous {
+        Some((name, mode)) => {
+            change.set(AWSP_PREVIOUS, name);
+            change.set(AWSP_PREVIOUS_MODE, mode.name());
+        }
+        None => {
+            for name in [AWSP_PREVIOUS, AWSP_PREVIOUS_MODE] {
+                if current(name).is_some() {
+                    change.unset(name);
+                }
+            }
+        }
+    }
+    change
+}
+
+/// The change that clears everything awsp manages.
+pub fn clear(current: &dyn Fn(&str) -> Option<String>) -> EnvChange {
+    let mut change = EnvChange::new();
+    clear_previous(&mut change, current);
+    for name in AWSP_VARS {
+        if current(name).is_some() {
+            change.unset(name);
+        }
+    }
+    change
+}
+
+/// The process environment, with empty values read as unset.
+pub fn process_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}

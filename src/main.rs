@@ -1,0 +1,58 @@
+//! awsp: switch the current shell between AWS profiles.
+//!
+//! `main` parses the arguments, runs one command, and is the only place that prints errors.
+//! A command's stdout is buffered and written only when it succeeded: stdout is code.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use awsp::cli::{Cli, Command};
+use awsp::cmd;
+
+fn run(cli: &Cli, out: &mut Vec<u8>) -> anyhow::Result<Option<i32>> {
+    match &cli.command {
+        Command::List(args) => cmd::list::run(args, out)?,
+        Command::Show(args) => cmd::show::run(args, out)?,
+        Command::Current(args) => cmd::current::run(args, out)?,
+        Command::Use(args) => cmd::r#use::run(args, out)?,
+        Command::Unset(args) => cmd::unset::run(args, out)?,
+        Command::Init(args) => cmd::init::run(args, out)?,
+        Command::Prompt => cmd::prompt::run(out)?,
+        Command::Completions(args) => cmd::init::run_completions(args, out)?,
+        Command::Complete(args) => cmd::complete::run(args, out)?,
+        Command::Exec(args) => return cmd::exec::run(args).map(Some),
+    }
+    Ok(None)
+}
+
+fn is_broken_pipe(err: &std::io::Error) -> bool {
+    err.kind() == std::io::ErrorKind::BrokenPipe
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut out = Vec::new();
+    match run(&cli, &mut out) {
+        Ok(code) => {
+            let mut stdout = std::io::stdout().lock();
+            if let Err(err) = stdout.write_all(&out).and_then(|()| stdout.flush()) {
+                if !is_broken_pipe(&err) {
+                    eprintln!("awsp: could not write the output: {err}");
+                    return ExitCode::FAILURE;
+                }
+            }
+            match code {
+                Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+                None => ExitCode::SUCCESS,
+            }
+        }
+        Err(err) => {
+            // One line: the message and its causes.
+            let message = format!("{err:#}").replace('\n', " ");
+            eprintln!("awsp: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
