@@ -48,14 +48,28 @@ pub fn run(args: &ShowArgs, out: &mut Vec<u8>) -> Result<()> {
         writeln!(out, "  (none)")?;
     }
     let width = settings.iter().map(|s| s.key.len()).max().unwrap_or(0);
-    for s in &settings {
-        let value = shown(s.key, s.value, args.reveal).replace('\n', "\n    ");
-        writeln!(
-            out,
-            "  {:width$}  {value}    ({})",
-            s.key,
-            files.at(s.origin)
-        )?;
+    let shown_values: Vec<&str> = settings
+        .iter()
+        .map(|s| shown(s.key, s.value, args.reveal))
+        .collect();
+    let value_width = shown_values
+        .iter()
+        .filter(|v| !v.contains('\n'))
+        .map(|v| v.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (s, value) in settings.iter().zip(shown_values) {
+        let at = files.at(s.origin);
+        if value.contains('\n') {
+            // A multi-line value (sub-properties): where it is, then its lines indented.
+            writeln!(out, "  {:width$}  {at}", s.key)?;
+            for line in value.lines().filter(|l| !l.is_empty()) {
+                writeln!(out, "  {:width$}    {line}", "")?;
+            }
+        } else {
+            let pad = value_width - value.chars().count();
+            writeln!(out, "  {:width$}  {value}{:pad$}  {at}", s.key, "")?;
+        }
     }
     writeln!(out, "\ncredential chain")?;
     match &chain {

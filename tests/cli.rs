@@ -1,0 +1,326 @@
+//! The core commands through the binary: `list`, `show`, `current`, and bad input.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Output, Stdio};
+
+use common::{awsp_cmd, fixture, stderr, stdout};
+use serde_json::Value;
+
+fn core() -> (PathBuf, PathBuf) {
+    (fixture("core/config"), fixture("core/credentials"))
+}
+
+fn run(config: Option<&Path>, credentials: Option<&Path>, args: &[&str]) -> Output {
+    awsp_cmd(config, credentials)
+        .args(args)
+        .output()
+        .expect("awsp runs")
+}
+
+fn run_core(args: &[&str]) -> Output {
+    let (config, credentials) = core();
+    run(Some(&config), Some(&credentials), args)
+}
+
+fn json(out: &Output) -> Value {
+    assert!(out.status.success(), "failed: {}", stderr(out));
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+/// Exit 1, nothing on stdout, one line on stderr starting `awsp: `; returns that line.
+fn assert_clean_error(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(out));
+    assert!(out.stdout.is_empty(), "stdout must be empty: {}", stdout(out));
+    let err = stderr(out);
+    assert_eq!(err.lines().count(), 1, "one line on stderr: {err:?}");
+    assert!(err.starts_with("awsp: "), "{err}");
+    err
+}
+
+#[test]
+fn list_prints_sorted_names_only() {
+    let out = run_core(&["list"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "admin\ndefault\ndev-alice\ndev-bob\nlegacy-sso\nloop-a\nloop-b\nproc\nsettings-only\nsso-dev\n"
+    );
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn list_with_no_files_is_empty_not_an_error() {
+    let out = run(None, None, &["list"]);
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn list_long_is_a_table_with_the_active_marker() {
+    let (config, credentials) = core();
+    let out = awsp_cmd(Some(&config), Some(&credentials))
+        .env("AWS_PROFILE", "dev-bob")
+        .args(["list", "--long"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(stdout(&out));
+}
+
+#[test]
+fn list_json_has_the_documented_shape_and_masks_secrets() {
+    let doc = json(&run_core(&["list", "--json"]));
+    let (config, credentials) = core();
+    assert_eq!(doc["config_file"], config.display().to_string());
+    assert_eq!(doc["credentials_file"], credentials.display().to_string());
+    let profiles = doc["profiles"].as_array().unwrap();
+    let by_name = |n: &str| {
+        profiles
+            .iter()
+            .find(|p| p["name"] == n)
+            .unwrap_or_else(|| panic!("{n} listed"))
+            .clone()
+    };
+    let kinds: Vec<(String, String)> = profiles
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap().into(), p["kind"].as_str().unwrap().into()))
+        .collect();
+    let expect = [
+        ("admin", "assume_role"),
+        ("default", "static"),
+        ("dev-alice", "static"),
+        ("dev-bob", "session"),
+        ("legacy-sso", "sso"),
+        ("loop-a", "assume_role"),
+        ("loop-b", "assume_role"),
+        ("proc", "credential_process"),
+        ("settings-only", "config_only"),
+        ("sso-dev", "sso"),
+    ];
+    let expect: Vec<(String, String)> =
+        expect.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    assert_eq!(kinds, expect);
+    let alice = by_name("dev-alice");
+    assert_eq!(alice["region"], "eu-west-1");
+    assert_eq!(alice["sources"], serde_json::json!(["config", "credentials"]));
+    assert_eq!(alice["settings"]["region"], "eu-west-1", "keys are lower-cased");
+    assert_eq!(alice["settings"]["aws_secret_access_key"], "********");
+    assert_eq!(by_name("dev-bob")["settings"]["aws_session_token"], "********");
+    assert_eq!(by_name("admin")["sources"], serde_json::json!(["config"]));
+    assert_eq!(
+        by_name("settings-only")["settings"]["s3"],
+        "\nmax_concurrent_requests = 20\naddressing_style = path"
+    );
+    assert_eq!(by_name("admin")["region"], "eu-central-1");
+    assert_eq!(by_name("proc")["region"], Value::Null);
+    assert_eq!(
+        doc["sso_sessions"],
+        serde_json::json!([{"name": "corp", "settings": {
+            "sso_region": "us-east-1", "sso_start_url": "https://corp.awsapps.com/start"}}])
+    );
+    let text = stdout(&run_core(&["list", "--json"]));
+    assert!(!text.contains("SECRET"), "no secret in the output");
+
+    let revealed = json(&run_core(&["list", "--json", "--reveal"]));
+    let bob = revealed["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "dev-bob")
+        .unwrap()
+        .clone();
+    assert_eq!(bob["settings"]["aws_session_token"], "zz1", "the comment is not part of it");
+}
+
+#[test]
+fn show_json_gives_the_chain_base_first() {
+    let doc = json(&run_core(&["show", "admin", "--json"]));
+    assert_eq!(doc["name"], "admin");
+    assert_eq!(doc["kind"], "assume_role");
+    assert_eq!(doc["region"], "eu-central-1");
+    assert_eq!(doc["chain_error"], Value::Null);
+    assert_eq!(
+        doc["chain"],
+        serde_json::json!([
+            {"type": "static", "profile": "dev-alice",
+             "aws_access_key_id": "AKIAALICEEXAMPLE0001", "aws_secret_access_key": "********"},
+            {"type": "assume_role", "profile": "admin",
+             "role_arn": "arn:aws:iam::123456789012:role/Admin",
+             "mfa_serial": "arn:aws:iam::123456789012:mfa/alice", "duration_seconds": "3600"}
+        ])
+    );
+
+    let sso = json(&run_core(&["show", "sso-dev", "--json"]));
+    assert_eq!(
+        sso["chain"],
+        serde_json::json!([{"type": "sso", "profile": "sso-dev", "sso_session": "corp",
+            "sso_start_url": "https://corp.awsapps.com/start", "sso_region": "us-east-1",
+            "sso_account_id": "111122223333", "sso_role_name": "Developer"}])
+    );
+    let legacy = json(&run_core(&["show", "legacy-sso", "--json"]));
+    assert_eq!(legacy["chain"][0]["sso_start_url"], "https://legacy.awsapps.com/start");
+
+    let proc_ = json(&run_core(&["show", "proc", "--json"]));
+    assert_eq!(
+        proc_["chain"],
+        serde_json::json!([{"type": "credential_process", "profile": "proc",
+            "credential_process": "/usr/local/bin/get-creds --profile proc"}])
+    );
+    let revealed = json(&run_core(&["show", "dev-bob", "--json", "--reveal"]));
+    assert_eq!(revealed["chain"][0]["aws_session_token"], "zz1");
+}
+
+#[test]
+fn show_explains_profiles_without_a_usable_chain() {
+    let doc = json(&run_core(&["show", "settings-only", "--json"]));
+    assert_eq!(doc["chain"], Value::Null);
+    assert_eq!(
+        doc["chain_error"],
+        "profile `settings-only` did not contain credential information"
+    );
+    let doc = json(&run_core(&["show", "loop-a", "--json"]));
+    assert!(
+        doc["chain_error"].as_str().unwrap().contains("infinite loop"),
+        "{doc}"
+    );
+}
+
+#[test]
+fn show_readable_names_where_each_setting_comes_from() {
+    let out = run_core(&["show", "dev-alice"]);
+    assert!(out.status.success());
+    let text = stdout(&out).replace(&fixture("core").display().to_string(), "FIXTURES");
+    insta::assert_snapshot!(text);
+    assert!(!text.contains("aliceSECRET"));
+}
+
+#[test]
+fn current_reports_what_the_environment_selects() {
+    let (config, credentials) = core();
+    let out = awsp_cmd(Some(&config), Some(&credentials))
+        .env("AWS_PROFILE", "dev-alice")
+        .args(["current", "--json"])
+        .output()
+        .unwrap();
+    let doc = json(&out);
+    assert_eq!(
+        doc,
+        serde_json::json!({"profile": "dev-alice", "region": "eu-west-1",
+            "config_file": config.display().to_string(),
+            "credentials_file": credentials.display().to_string(), "defined": true})
+    );
+    let out = awsp_cmd(Some(&config), Some(&credentials))
+        .env("AWS_PROFILE", "ghost")
+        .env("AWS_REGION", "ap-east-1")
+        .args(["current", "--json"])
+        .output()
+        .unwrap();
+    let doc = json(&out);
+    assert_eq!(doc["profile"], "ghost");
+    assert_eq!(doc["defined"], false);
+    assert_eq!(doc["region"], "ap-east-1");
+    let out = awsp_cmd(Some(&config), Some(&credentials))
+        .env("AWS_PROFILE", "ghost")
+        .arg("current")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("not defined"), "{}", stdout(&out));
+    let doc = json(&run_core(&["current", "--json"]));
+    assert_eq!(doc["profile"], "default");
+    assert_eq!(doc["region"], "us-west-2");
+}
+
+#[test]
+fn bom_crlf_and_tabs_are_read() {
+    let out = run(Some(&fixture("core/bom-crlf-tabs.config")), None, &["list", "--json"]);
+    let doc = json(&out);
+    let profiles = doc["profiles"].as_array().unwrap();
+    assert_eq!(profiles[0]["name"], "crlf");
+    assert_eq!(profiles[0]["region"], "sa-east-1");
+    assert_eq!(profiles[0]["settings"]["s3"], "\nmax_concurrent_requests = 10");
+    assert_eq!(profiles[1]["name"], "tabbed");
+}
+
+#[test]
+fn unknown_profile_suggests_close_names() {
+    let err = assert_clean_error(&run_core(&["show", "dev-alise"]));
+    assert!(err.contains("'dev-alice'"), "{err}");
+    let err = assert_clean_error(&run_core(&["show", "zzz"]));
+    assert!(err.contains("not found"), "{err}");
+}
+
+#[test]
+fn malformed_file_error_names_file_and_line() {
+    let path = fixture("core/missing-equals.config");
+    let err = assert_clean_error(&run(Some(&path), None, &["list"]));
+    assert!(
+        err.contains(&format!("{}:5: Expected an '=' sign defining a property", path.display())),
+        "{err}"
+    );
+}
+
+#[test]
+fn files_under_home_are_shown_with_a_tilde() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir(home.path().join(".aws")).unwrap();
+    std::fs::write(home.path().join(".aws/config"), "[profile x]\n= nothing\n").unwrap();
+    let out = common::awsp_bin();
+    let out = std::process::Command::new(out)
+        .env_clear()
+        .env("HOME", home.path())
+        .arg("list")
+        .output()
+        .unwrap();
+    let err = assert_clean_error(&out);
+    assert!(err.contains("~/.aws/config:2: Property did not have a name"), "{err}");
+}
+
+#[test]
+fn bad_bytes_and_non_files_are_clear_errors() {
+    let err = assert_clean_error(&run(Some(&fixture("core/latin1.config")), None, &["list"]));
+    assert!(err.contains("latin1.config:2: not valid UTF-8"), "{err}");
+    let err = assert_clean_error(&run(Some(&fixture("core/binary-garbage.config")), None, &["list"]));
+    assert!(err.contains("not valid UTF-8") || err.contains("NUL"), "{err}");
+    let err = assert_clean_error(&run(Some(&fixture("core/nul-bytes.config")), None, &["list"]));
+    assert!(err.contains("nul-bytes.config:2: contains a NUL byte"), "{err}");
+    let err = assert_clean_error(&run(Some(&fixture("core")), None, &["list"]));
+    assert!(err.contains("is a directory"), "{err}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("config");
+    let file = std::fs::File::create(&big).unwrap();
+    file.set_len(50 * 1024 * 1024).unwrap();
+    let err = assert_clean_error(&run(Some(&big), None, &["list"]));
+    assert!(err.contains("50.0 MiB"), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = run_core(&["show"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let out = run_core(&["list", "--bogus"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_closed_stdout_pipe_is_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let text: String = (0..20_000)
+        .map(|i| format!("[profile profile-number-{i:06}]\nregion = us-east-1\n"))
+        .collect();
+    std::fs::write(&config, text).unwrap();
+    let mut child = awsp_cmd(Some(&config), None)
+        .arg("list")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "status {:?}", out.status);
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+}
