@@ -1,1 +1,77 @@
-# awsp integration (bash) — placeholder
+# shellcheck shell=bash
+# awsp shell integration for bash. Load it from ~/.bashrc with:
+#     eval "$(awsp init bash)"
+# `__AWSP_CMD__ use` and `__AWSP_CMD__ unset` change this shell; `awsp_prompt` prints the prompt
+# segment without starting a process. Loading it twice is harmless.
+
+export AWSP_SHELL=bash
+
+# The wrapper: evals the code from `use` and `unset` only when the binary succeeded, and
+# returns the binary's status. Everything else, and any help or version request, passes through.
+__AWSP_CMD__() {
+    case "${1-}" in
+    use | unset)
+        local __awsp_arg
+        for __awsp_arg in "$@"; do
+            case "$__awsp_arg" in
+            -h | --help | -V | --version)
+                \command __AWSP_BIN__ "$@"
+                return
+                ;;
+            --) break ;;
+            esac
+        done
+        local __awsp_code __awsp_status
+        __awsp_code="$(\command __AWSP_BIN__ "$@")"
+        __awsp_status=$?
+        if [ "$__awsp_status" -eq 0 ]; then
+            \builtin eval -- "$__awsp_code"
+        fi
+        return "$__awsp_status"
+        ;;
+    *)
+        \command __AWSP_BIN__ "$@"
+        ;;
+    esac
+}
+
+# awsp_prompt [-v VAR]: the same text as `awsp prompt` (`dev-alice`, `dev-alice 42m`,
+# `dev-alice 1h05m`, `dev-alice expired`), from builtins only. With -v VAR the text is
+# stored in VAR instead of printed, so a PROMPT_COMMAND can use it without a subshell.
+awsp_prompt() {
+    local __awsp_profile=${AWS_PROFILE:-${AWSP_PROFILE-}} __awsp_at=${AWSP_EXPIRATION-}
+    local __awsp_text='' __awsp_sign='' __awsp_now __awsp_left
+    if [ -n "$__awsp_profile" ]; then
+        __awsp_text=$__awsp_profile
+        case "$__awsp_at" in
+        [+-]*)
+            __awsp_sign=${__awsp_at:0:1}
+            __awsp_at=${__awsp_at:1}
+            ;;
+        esac
+        # Leading zeros would make bash read the number as octal.
+        while [[ $__awsp_at == 0?* ]]; do
+            __awsp_at=${__awsp_at#0}
+        done
+        if [[ $__awsp_at =~ ^[0-9]{1,18}$ ]]; then
+            __awsp_at=$__awsp_sign$__awsp_at
+            printf -v __awsp_now '%(%s)T' -1
+            if ((__awsp_at <= __awsp_now)); then
+                __awsp_text+=' expired'
+            else
+                __awsp_left=$(((__awsp_at - __awsp_now) / 60))
+                if ((__awsp_left < 60)); then
+                    __awsp_text+=" ${__awsp_left}m"
+                else
+                    printf -v __awsp_left '%dh%02dm' $((__awsp_left / 60)) $((__awsp_left % 60))
+                    __awsp_text+=" $__awsp_left"
+                fi
+            fi
+        fi
+    fi
+    if [ "${1-}" = -v ] && [ -n "${2-}" ]; then
+        printf -v "$2" '%s' "$__awsp_text"
+    elif [ -n "$__awsp_text" ]; then
+        printf '%s\n' "$__awsp_text"
+    fi
+}

@@ -1,1 +1,98 @@
-# awsp integration (fish) — placeholder
+# awsp shell integration for fish. Load it from ~/.config/fish/config.fish with:
+#     awsp init fish | source
+# `__AWSP_CMD__ use` and `__AWSP_CMD__ unset` change this shell; `awsp_prompt` prints the prompt
+# segment without starting a process. Loading it twice is harmless.
+
+set -gx AWSP_SHELL fish
+
+# The wrapper: sources the code from `use` and `unset` only when the binary succeeded, and
+# returns the binary's status. Everything else, and any help or version request, passes through.
+function __AWSP_CMD__ --description 'Switch this shell between AWS profiles (awsp)'
+    set -l __awsp_eval 0
+    if contains -- "$argv[1]" use unset
+        set __awsp_eval 1
+        for __awsp_arg in $argv
+            switch $__awsp_arg
+                case -h --help -V --version
+                    set __awsp_eval 0
+                    break
+                case --
+                    break
+            end
+        end
+    end
+    if test $__awsp_eval -eq 0
+        command __AWSP_BIN__ $argv
+        return $status
+    end
+    set -l __awsp_code (command __AWSP_BIN__ $argv)
+    set -l __awsp_status $status
+    if test $__awsp_status -eq 0
+        string join \n -- $__awsp_code | source
+        __awsp_note_expiry
+    end
+    return $__awsp_status
+end
+
+# fish 3.6 has no builtin clock (no `printf %(%s)T`, no $EPOCHSECONDS, and `math` knows no
+# time), so the prompt reads Linux's: boot time (`btime` in /proc/stat, whole seconds) plus
+# the time since boot (/proc/uptime). Both are files read by builtins, so no process starts;
+# the sum is the wall clock to within a second (btime is whole seconds), which can put a
+# minute boundary up to a second late.
+set -q __awsp_proc; or set -g __awsp_proc /proc
+function __awsp_now --description 'awsp: Unix time from /proc, without a process'
+    test -r $__awsp_proc/stat -a -r $__awsp_proc/uptime; or return 1
+    set -l __awsp_boot (string replace -rf '^btime ([0-9]+)$' '$1' <$__awsp_proc/stat)
+    set -l __awsp_up (string split -f1 ' ' <$__awsp_proc/uptime)
+    string match -qr '^[0-9]+$' -- "$__awsp_boot"; or return 1
+    string match -qr '^[0-9]+(\.[0-9]+)?$' -- "$__awsp_up"; or return 1
+    math --scale=0 "floor($__awsp_boot + $__awsp_up)"
+end
+
+# Without /proc (macOS, the BSDs) the time left cannot be computed without a process. Then
+# `use` (which starts the awsp process anyway) notes the local clock time the credentials
+# expire, and the prompt shows `dev-alice until 14:05` instead of the minutes left.
+function __awsp_note_expiry --description 'awsp: note the expiry clock time where /proc is missing'
+    set -e -g __awsp_expiry_clock
+    set -q AWSP_EXPIRATION; or return 0
+    string match -qr '^[0-9]+$' -- "$AWSP_EXPIRATION"; or return 0
+    __awsp_now >/dev/null; and return 0
+    set -l __awsp_clock (command date -r $AWSP_EXPIRATION +%H:%M 2>/dev/null; or command date -d @$AWSP_EXPIRATION +%H:%M 2>/dev/null)
+    and set -g __awsp_expiry_clock $AWSP_EXPIRATION $__awsp_clock[1]
+    return 0
+end
+
+# awsp_prompt: the same text as `awsp prompt` (`dev-alice`, `dev-alice 42m`, `dev-alice 1h05m`,
+# `dev-alice expired`), from builtins and /proc only; see __awsp_now.
+function awsp_prompt --description 'Print the awsp prompt segment (no process is started)'
+    set -l __awsp_profile "$AWS_PROFILE"
+    test -n "$__awsp_profile"; or set __awsp_profile "$AWSP_PROFILE"
+    test -n "$__awsp_profile"; or return 0
+    set -l __awsp_at "$AWSP_EXPIRATION"
+    # As Rust's i64 parser: an optional sign and digits (bounded here to stay exact in `math`).
+    set __awsp_at (string replace -r '^([+-]?)0+(?=[0-9])' '$1' -- "$__awsp_at")
+    if not string match -qr '^[+-]?[0-9]{1,15}$' -- "$__awsp_at"
+        printf '%s\n' "$__awsp_profile"
+        return 0
+    end
+    set __awsp_at (string replace -r '^\+' '' -- $__awsp_at)
+    set -l __awsp_now (__awsp_now)
+    if test $status -ne 0
+        if test "$__awsp_expiry_clock[1]" = "$__awsp_at"
+            printf '%s until %s\n' "$__awsp_profile" "$__awsp_expiry_clock[2]"
+        else
+            printf '%s\n' "$__awsp_profile"
+        end
+        return 0
+    end
+    if test $__awsp_at -le $__awsp_now
+        printf '%s expired\n' "$__awsp_profile"
+        return 0
+    end
+    set -l __awsp_left (math --scale=0 "floor(($__awsp_at - $__awsp_now) / 60)")
+    if test $__awsp_left -lt 60
+        printf '%s %sm\n' "$__awsp_profile" $__awsp_left
+    else
+        printf '%s %dh%02dm\n' "$__awsp_profile" (math --scale=0 "floor($__awsp_left / 60)") (math "$__awsp_left % 60")
+    end
+end

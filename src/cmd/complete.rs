@@ -12,12 +12,14 @@ pub fn run(args: &CompleteArgs, out: &mut Vec<u8>) -> Result<()> {
     let mut cmd = Cli::command();
     cmd.build();
     let current_dir = std::env::current_dir().ok();
-    let candidates = clap_complete::engine::complete(
-        &mut cmd,
-        args.words.clone(),
-        args.index,
-        current_dir.as_deref(),
-    )?;
+    // A word missing at --index is empty: PowerShell before 7.3 drops an empty argument, so
+    // its completer leaves the new word out.
+    let mut words = args.words.clone();
+    if words.len() == args.index {
+        words.push(Default::default());
+    }
+    let candidates =
+        clap_complete::engine::complete(&mut cmd, words, args.index, current_dir.as_deref())?;
     for c in candidates.iter().filter(|c| !c.is_hide_set()) {
         out.extend_from_slice(c.get_value().to_string_lossy().as_bytes());
         if args.describe {
