@@ -119,7 +119,7 @@ pub fn parse_process_output(stdout: &[u8], now: OffsetDateTime) -> Result<Creden
             e.column()
         )
     })?;
-    if out.version != serde_json::Value::from(1) {
+    if out.version != 1 {
         bail!("unsupported Version {}; expected 1", out.version);
     }
     let required = |v: Option<String>, name: &str| -> Result<String> {

@@ -48,9 +48,15 @@ pub fn require_venv_python() -> Option<PathBuf> {
         return Some(python);
     }
     if under_ci() {
-        panic!("{} is required under CI=true (.ci/run creates it)", python.display());
+        panic!(
+            "{} is required under CI=true (.ci/run creates it)",
+            python.display()
+        );
     }
-    eprintln!("skipped: {} not installed (run .ci/run or see README)", python.display());
+    eprintln!(
+        "skipped: {} not installed (run .ci/run or see README)",
+        python.display()
+    );
     None
 }
 
@@ -77,7 +83,10 @@ pub fn clean_env(cmd: &mut Command, config: Option<&Path>, credentials: Option<&
     );
     cmd.env(
         "AWS_SHARED_CREDENTIALS_FILE",
-        credentials.map_or(PathBuf::from("/nonexistent/awsp/credentials"), Path::to_path_buf),
+        credentials.map_or(
+            PathBuf::from("/nonexistent/awsp/credentials"),
+            Path::to_path_buf,
+        ),
     );
 }
 
