@@ -24,8 +24,16 @@ function global:__AWSP_CMD__ {
         & $__awsp_bin @args
         return
     }
-    $__awsp_code = & $__awsp_bin @args
-    $__awsp_status = $LASTEXITCODE
+    # awsp prints UTF-8. Decode it as UTF-8 whatever the console's code page: read as cp1252,
+    # bytes of other characters could turn into curly quotes that end a string early.
+    $__awsp_encoding = [Console]::OutputEncoding
+    try {
+        try { [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false) } catch { }
+        $__awsp_code = & $__awsp_bin @args
+        $__awsp_status = $LASTEXITCODE
+    } finally {
+        try { [Console]::OutputEncoding = $__awsp_encoding } catch { }
+    }
     if ($__awsp_status -eq 0 -and $null -ne $__awsp_code) {
         Invoke-Expression (@($__awsp_code) -join "`n")
     }

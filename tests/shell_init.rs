@@ -175,12 +175,16 @@ fn powershell_parse_check_rejects_a_broken_script() {
     );
     assert_ne!(good, broken);
     let path = dir.path().join("broken.ps1");
-    std::fs::write(&path, broken).unwrap();
+    std::fs::write(&path, &broken).unwrap();
     let out = ps_parse(&python, std::slice::from_ref(&path));
     assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
     let err = common::stderr(&out);
+    let line = 1 + broken
+        .lines()
+        .position(|l| l.contains("-and {"))
+        .expect("the broken line");
     assert!(
-        err.contains(&format!("{}:29:", path.display())) && err.contains("missing '}'"),
+        err.contains(&format!("{}:{line}:", path.display())) && err.contains("missing '}'"),
         "{err}"
     );
 }
