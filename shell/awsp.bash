@@ -38,7 +38,9 @@ __AWSP_CMD__() {
 # awsp_prompt [-v VAR]: the same text as `awsp prompt` (`dev-alice`, `dev-alice 42m`,
 # `dev-alice 1h05m`, `dev-alice expired`), from builtins only. With -v VAR the text is
 # stored in VAR instead of printed, so a PROMPT_COMMAND can use it without a subshell.
+# It hands back the caller's $?, so a prompt can still show the last command's status.
 awsp_prompt() {
+    local __awsp_status=$?
     local __awsp_profile=${AWS_PROFILE:-${AWSP_PROFILE-}} __awsp_at=${AWSP_EXPIRATION-}
     local __awsp_text='' __awsp_sign='' __awsp_now __awsp_left
     if [ -n "$__awsp_profile" ]; then
@@ -74,4 +76,5 @@ awsp_prompt() {
     elif [ -n "$__awsp_text" ]; then
         printf '%s\n' "$__awsp_text"
     fi
+    return "$__awsp_status"
 }

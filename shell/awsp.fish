@@ -65,15 +65,17 @@ end
 # awsp_prompt: the same text as `awsp prompt` (`dev-alice`, `dev-alice 42m`, `dev-alice 1h05m`,
 # `dev-alice expired`), from builtins and /proc only; see __awsp_now.
 function awsp_prompt --description 'Print the awsp prompt segment (no process is started)'
+    # Hand back the caller's $status, so a prompt can still show the last command's status.
+    set -l __awsp_status $status
     set -l __awsp_profile "$AWS_PROFILE"
     test -n "$__awsp_profile"; or set __awsp_profile "$AWSP_PROFILE"
-    test -n "$__awsp_profile"; or return 0
+    test -n "$__awsp_profile"; or return $__awsp_status
     set -l __awsp_at "$AWSP_EXPIRATION"
     # As Rust's i64 parser: an optional sign and digits (bounded here to stay exact in `math`).
     set __awsp_at (string replace -r '^([+-]?)0+(?=[0-9])' '$1' -- "$__awsp_at")
     if not string match -qr '^[+-]?[0-9]{1,15}$' -- "$__awsp_at"
         printf '%s\n' "$__awsp_profile"
-        return 0
+        return $__awsp_status
     end
     set __awsp_at (string replace -r '^\+' '' -- $__awsp_at)
     set -l __awsp_now (__awsp_now)
@@ -83,11 +85,11 @@ function awsp_prompt --description 'Print the awsp prompt segment (no process is
         else
             printf '%s\n' "$__awsp_profile"
         end
-        return 0
+        return $__awsp_status
     end
     if test $__awsp_at -le $__awsp_now
         printf '%s expired\n' "$__awsp_profile"
-        return 0
+        return $__awsp_status
     end
     set -l __awsp_left (math --scale=0 "floor(($__awsp_at - $__awsp_now) / 60)")
     if test $__awsp_left -lt 60
@@ -95,4 +97,5 @@ function awsp_prompt --description 'Print the awsp prompt segment (no process is
     else
         printf '%s %dh%02dm\n' "$__awsp_profile" (math --scale=0 "floor($__awsp_left / 60)") (math "$__awsp_left % 60")
     end
+    return $__awsp_status
 end

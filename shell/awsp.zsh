@@ -38,8 +38,10 @@ __AWSP_CMD__() {
 
 # awsp_prompt [-v VAR]: the same text as `awsp prompt` (`dev-alice`, `dev-alice 42m`,
 # `dev-alice 1h05m`, `dev-alice expired`), from builtins only (the clock is $EPOCHSECONDS
-# from zsh/datetime). With -v VAR the text is stored in VAR instead of printed.
+# from zsh/datetime). With -v VAR the text is stored in VAR instead of printed. It hands back
+# the caller's $?, so a prompt can still show the last command's status.
 awsp_prompt() {
+    local __awsp_status=$?
     emulate -L zsh
     local __awsp_profile=${AWS_PROFILE:-${AWSP_PROFILE-}} __awsp_at=${AWSP_EXPIRATION-}
     local __awsp_text='' __awsp_sign='' __awsp_left
@@ -72,6 +74,7 @@ awsp_prompt() {
     elif [[ -n $__awsp_text ]]; then
         print -r -- "$__awsp_text"
     fi
+    return $__awsp_status
 }
 
 # compinit may be loaded after this script: then register the completion at the first prompt.

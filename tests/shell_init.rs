@@ -592,6 +592,39 @@ fn prompt_into_a_variable() {
     }
 }
 
+/// A prompt shows the last command's status: `awsp_prompt` hands back the caller's `$?`.
+#[test]
+fn prompt_keeps_the_callers_status() {
+    for sh in [InitShell::Bash, InitShell::Zsh, InitShell::Fish] {
+        let script = match sh {
+            InitShell::Fish => format!(
+                "{}\nset -gx AWSP_PROFILE dev-bob\nfalse; awsp_prompt >/dev/null; echo $status\n\
+                 set -e AWSP_PROFILE; false; awsp_prompt; echo $status",
+                load_line(sh)
+            ),
+            _ => format!(
+                "{}\nexport AWSP_PROFILE=dev-bob\n(exit 3); awsp_prompt >/dev/null; echo $?\n\
+                 (exit 4); awsp_prompt -v seg; echo $?\nunset AWSP_PROFILE; (exit 5); awsp_prompt; echo $?",
+                load_line(sh)
+            ),
+        };
+        let Some(out) = run(sh, &script) else {
+            continue;
+        };
+        let want = if sh == InitShell::Fish {
+            "1\n1\n"
+        } else {
+            "3\n4\n5\n"
+        };
+        assert_eq!(
+            common::stdout(&out),
+            want,
+            "{sh:?}: {}",
+            common::stderr(&out)
+        );
+    }
+}
+
 /// fish without /proc (macOS, the BSDs): `use` notes the clock time of expiry, and the prompt
 /// shows it; nothing is made up when it was not noted.
 #[test]
