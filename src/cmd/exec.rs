@@ -5,29 +5,12 @@ use std::process::Command;
 use anyhow::{Result, anyhow};
 
 use crate::cli::ExecArgs;
-use crate::cmd::unknown_profile;
-use crate::config::Files;
-use crate::env::{self, EnvOp, Target, process_var};
-use crate::resolve::credentials;
+use crate::cmd::r#use::switch_change;
+use crate::env::{EnvOp, Mode};
 
 /// Returns the exit code to leave with (only when the command could not replace this process).
 pub fn run(args: &ExecArgs) -> Result<i32> {
-    let files = Files::load()?;
-    let set = files.parse()?;
-    let profile = set
-        .profile(&args.profile)
-        .ok_or_else(|| unknown_profile(&set, &args.profile))?;
-    let creds = credentials(&set, profile.name())?;
-    let region = args.region.as_deref().or_else(|| profile.get("region"));
-    let change = env::switch(
-        &process_var,
-        &Target {
-            profile: profile.name(),
-            region: region.filter(|r| !r.is_empty()),
-            credentials: Some(&creds),
-        },
-    );
-    change.validate()?;
+    let change = switch_change(&args.profile, Mode::Creds, args.region.as_deref())?;
     let (program, rest) = args
         .command
         .split_first()

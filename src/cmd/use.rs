@@ -7,7 +7,7 @@ use anyhow::{Result, anyhow};
 use crate::cli::UseArgs;
 use crate::cmd::unknown_profile;
 use crate::config::Files;
-use crate::env::{self, Mode, Target, process_var};
+use crate::env::{self, EnvChange, Mode, Target, process_var};
 use crate::resolve::credentials;
 use crate::shell::Shell;
 
@@ -26,16 +26,27 @@ pub fn run(args: &UseArgs, out: &mut Vec<u8>) -> Result<()> {
     if args.creds {
         mode = Mode::Creds;
     }
+    let change = switch_change(&name, mode, args.region.as_deref())?;
+    out.extend_from_slice(shell.render(&change).as_bytes());
+    if std::io::stdout().is_terminal() {
+        eprintln!("{}", not_evaluated_hint());
+    }
+    Ok(())
+}
+
+/// The environment change that switches to profile `name` in `mode`, from the process
+/// environment: the profile must exist, and in `Creds` mode its credentials are resolved now.
+pub fn switch_change(name: &str, mode: Mode, region: Option<&str>) -> Result<EnvChange> {
     let files = Files::load()?;
     let set = files.parse()?;
     let profile = set
-        .profile(&name)
-        .ok_or_else(|| unknown_profile(&set, &name))?;
+        .profile(name)
+        .ok_or_else(|| unknown_profile(&set, name))?;
     let creds = match mode {
         Mode::Creds => Some(credentials(&set, profile.name())?),
         Mode::Profile => None,
     };
-    let region = args.region.as_deref().or_else(|| profile.get("region"));
+    let region = region.or_else(|| profile.get("region"));
     let change = env::switch(
         &process_var,
         &Target {
@@ -45,11 +56,7 @@ pub fn run(args: &UseArgs, out: &mut Vec<u8>) -> Result<()> {
         },
     );
     change.validate()?;
-    out.extend_from_slice(shell.render(&change).as_bytes());
-    if std::io::stdout().is_terminal() {
-        eprintln!("{}", not_evaluated_hint());
-    }
-    Ok(())
+    Ok(change)
 }
 
 /// Said on stderr when the code goes to a terminal, where nothing will eval it.
