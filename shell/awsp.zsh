@@ -7,34 +7,7 @@
 export AWSP_SHELL=zsh
 zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
 
-# The wrapper: evals the code from `use` and `unset` only when the binary succeeded, and
-# returns the binary's status. Everything else, and any help or version request, passes through.
-__AWSP_CMD__() {
-    case "${1-}" in
-    use | unset)
-        local __awsp_arg
-        for __awsp_arg in "$@"; do
-            case "$__awsp_arg" in
-            -h | --help | -V | --version)
-                \command __AWSP_BIN__ "$@"
-                return
-                ;;
-            --) break ;;
-            esac
-        done
-        local __awsp_code __awsp_status
-        __awsp_code="$(\command __AWSP_BIN__ "$@")"
-        __awsp_status=$?
-        if [ "$__awsp_status" -eq 0 ]; then
-            \builtin eval -- "$__awsp_code"
-        fi
-        return "$__awsp_status"
-        ;;
-    *)
-        \command __AWSP_BIN__ "$@"
-        ;;
-    esac
-}
+__AWSP_POSIX_WRAPPER__
 
 # awsp_prompt [-v VAR]: the same text as `awsp prompt` (`dev-alice`, `dev-alice 42m`,
 # `dev-alice 1h05m`, `dev-alice expired`), from builtins only (the clock is $EPOCHSECONDS

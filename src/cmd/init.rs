@@ -14,6 +14,8 @@ use crate::shell::Shell;
 const BASH: &str = include_str!("../../shell/awsp.bash");
 const ZSH: &str = include_str!("../../shell/awsp.zsh");
 const FISH: &str = include_str!("../../shell/awsp.fish");
+/// The wrapper function of bash and zsh, the same code in both.
+const POSIX_WRAPPER: &str = include_str!("../../shell/wrapper.sh");
 const POWERSHELL: &str = include_str!("../../shell/awsp.ps1");
 
 const BASH_COMPLETION: &str = include_str!("../../shell/completion.bash");
@@ -70,7 +72,11 @@ pub fn render(shell: InitShell, cmd: &str, bin: &str) -> String {
         InitShell::Fish => FISH,
         InitShell::Powershell => POWERSHELL,
     };
-    let mut out = fill(template, shell, cmd, bin);
+    let wrapper = POSIX_WRAPPER
+        .split_once("\n\n")
+        .map_or(POSIX_WRAPPER, |(_header, body)| body);
+    let template = template.replace("__AWSP_POSIX_WRAPPER__\n", wrapper);
+    let mut out = fill(&template, shell, cmd, bin);
     out.push('\n');
     out.push_str(&fill(completion_template(shell), shell, cmd, bin));
     out
