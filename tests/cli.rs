@@ -288,6 +288,16 @@ fn bad_bytes_and_non_files_are_clear_errors() {
     let err = assert_clean_error(&run(Some(&fixture("core")), None, &["list"]));
     assert!(err.contains("is a directory"), "{err}");
 
+    // A file that cannot be opened (as root, permissions never stop a read; a path through a
+    // regular file fails for everyone).
+    let through_file = fixture("core/config").join("config");
+    let err = assert_clean_error(&run(Some(&through_file), None, &["list"]));
+    assert!(
+        err.contains(&format!("could not read {}", through_file.display()))
+            && err.contains("Not a directory"),
+        "{err}"
+    );
+
     let dir = tempfile::tempdir().unwrap();
     let big = dir.path().join("config");
     let file = std::fs::File::create(&big).unwrap();
@@ -323,4 +333,19 @@ fn a_closed_stdout_pipe_is_not_an_error() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "status {:?}", out.status);
     assert!(out.stderr.is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn an_unreadable_file_is_a_clear_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(&config, "[profile a]\n").unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&config).is_ok() {
+        eprintln!("skipped: running as root, permissions do not stop reads");
+        return;
+    }
+    let err = assert_clean_error(&run(Some(&config), None, &["list"]));
+    assert!(err.contains("could not read") && err.contains("Permission denied"), "{err}");
 }
