@@ -32,7 +32,11 @@ fn json(out: &Output) -> Value {
 /// Exit 1, nothing on stdout, one line on stderr starting `awsp: `; returns that line.
 fn assert_clean_error(out: &Output) -> String {
     assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(out));
-    assert!(out.stdout.is_empty(), "stdout must be empty: {}", stdout(out));
+    assert!(
+        out.stdout.is_empty(),
+        "stdout must be empty: {}",
+        stdout(out)
+    );
     let err = stderr(out);
     assert_eq!(err.lines().count(), 1, "one line on stderr: {err:?}");
     assert!(err.starts_with("awsp: "), "{err}");
@@ -84,7 +88,12 @@ fn list_json_has_the_documented_shape_and_masks_secrets() {
     };
     let kinds: Vec<(String, String)> = profiles
         .iter()
-        .map(|p| (p["name"].as_str().unwrap().into(), p["kind"].as_str().unwrap().into()))
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().into(),
+                p["kind"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     let expect = [
         ("admin", "assume_role"),
@@ -98,15 +107,26 @@ fn list_json_has_the_documented_shape_and_masks_secrets() {
         ("settings-only", "config_only"),
         ("sso-dev", "sso"),
     ];
-    let expect: Vec<(String, String)> =
-        expect.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    let expect: Vec<(String, String)> = expect
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
     assert_eq!(kinds, expect);
     let alice = by_name("dev-alice");
     assert_eq!(alice["region"], "eu-west-1");
-    assert_eq!(alice["sources"], serde_json::json!(["config", "credentials"]));
-    assert_eq!(alice["settings"]["region"], "eu-west-1", "keys are lower-cased");
+    assert_eq!(
+        alice["sources"],
+        serde_json::json!(["config", "credentials"])
+    );
+    assert_eq!(
+        alice["settings"]["region"], "eu-west-1",
+        "keys are lower-cased"
+    );
     assert_eq!(alice["settings"]["aws_secret_access_key"], "********");
-    assert_eq!(by_name("dev-bob")["settings"]["aws_session_token"], "********");
+    assert_eq!(
+        by_name("dev-bob")["settings"]["aws_session_token"],
+        "********"
+    );
     assert_eq!(by_name("admin")["sources"], serde_json::json!(["config"]));
     assert_eq!(
         by_name("settings-only")["settings"]["s3"],
@@ -130,7 +150,10 @@ fn list_json_has_the_documented_shape_and_masks_secrets() {
         .find(|p| p["name"] == "dev-bob")
         .unwrap()
         .clone();
-    assert_eq!(bob["settings"]["aws_session_token"], "zz1", "the comment is not part of it");
+    assert_eq!(
+        bob["settings"]["aws_session_token"], "zz1",
+        "the comment is not part of it"
+    );
 }
 
 #[test]
@@ -159,7 +182,10 @@ fn show_json_gives_the_chain_base_first() {
             "sso_account_id": "111122223333", "sso_role_name": "Developer"}])
     );
     let legacy = json(&run_core(&["show", "legacy-sso", "--json"]));
-    assert_eq!(legacy["chain"][0]["sso_start_url"], "https://legacy.awsapps.com/start");
+    assert_eq!(
+        legacy["chain"][0]["sso_start_url"],
+        "https://legacy.awsapps.com/start"
+    );
 
     let proc_ = json(&run_core(&["show", "proc", "--json"]));
     assert_eq!(
@@ -181,7 +207,10 @@ fn show_explains_profiles_without_a_usable_chain() {
     );
     let doc = json(&run_core(&["show", "loop-a", "--json"]));
     assert!(
-        doc["chain_error"].as_str().unwrap().contains("infinite loop"),
+        doc["chain_error"]
+            .as_str()
+            .unwrap()
+            .contains("infinite loop"),
         "{doc}"
     );
 }
@@ -234,12 +263,19 @@ fn current_reports_what_the_environment_selects() {
 
 #[test]
 fn bom_crlf_and_tabs_are_read() {
-    let out = run(Some(&fixture("core/bom-crlf-tabs.config")), None, &["list", "--json"]);
+    let out = run(
+        Some(&fixture("core/bom-crlf-tabs.config")),
+        None,
+        &["list", "--json"],
+    );
     let doc = json(&out);
     let profiles = doc["profiles"].as_array().unwrap();
     assert_eq!(profiles[0]["name"], "crlf");
     assert_eq!(profiles[0]["region"], "sa-east-1");
-    assert_eq!(profiles[0]["settings"]["s3"], "\nmax_concurrent_requests = 10");
+    assert_eq!(
+        profiles[0]["settings"]["s3"],
+        "\nmax_concurrent_requests = 10"
+    );
     assert_eq!(profiles[1]["name"], "tabbed");
 }
 
@@ -256,7 +292,10 @@ fn malformed_file_error_names_file_and_line() {
     let path = fixture("core/missing-equals.config");
     let err = assert_clean_error(&run(Some(&path), None, &["list"]));
     assert!(
-        err.contains(&format!("{}:5: Expected an '=' sign defining a property", path.display())),
+        err.contains(&format!(
+            "{}:5: Expected an '=' sign defining a property",
+            path.display()
+        )),
         "{err}"
     );
 }
@@ -274,17 +313,34 @@ fn files_under_home_are_shown_with_a_tilde() {
         .output()
         .unwrap();
     let err = assert_clean_error(&out);
-    assert!(err.contains("~/.aws/config:2: Property did not have a name"), "{err}");
+    assert!(
+        err.contains("~/.aws/config:2: Property did not have a name"),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_bytes_and_non_files_are_clear_errors() {
     let err = assert_clean_error(&run(Some(&fixture("core/latin1.config")), None, &["list"]));
     assert!(err.contains("latin1.config:2: not valid UTF-8"), "{err}");
-    let err = assert_clean_error(&run(Some(&fixture("core/binary-garbage.config")), None, &["list"]));
-    assert!(err.contains("not valid UTF-8") || err.contains("NUL"), "{err}");
-    let err = assert_clean_error(&run(Some(&fixture("core/nul-bytes.config")), None, &["list"]));
-    assert!(err.contains("nul-bytes.config:2: contains a NUL byte"), "{err}");
+    let err = assert_clean_error(&run(
+        Some(&fixture("core/binary-garbage.config")),
+        None,
+        &["list"],
+    ));
+    assert!(
+        err.contains("not valid UTF-8") || err.contains("NUL"),
+        "{err}"
+    );
+    let err = assert_clean_error(&run(
+        Some(&fixture("core/nul-bytes.config")),
+        None,
+        &["list"],
+    ));
+    assert!(
+        err.contains("nul-bytes.config:2: contains a NUL byte"),
+        "{err}"
+    );
     let err = assert_clean_error(&run(Some(&fixture("core")), None, &["list"]));
     assert!(err.contains("is a directory"), "{err}");
 
@@ -347,5 +403,8 @@ fn an_unreadable_file_is_a_clear_error() {
         return;
     }
     let err = assert_clean_error(&run(Some(&config), None, &["list"]));
-    assert!(err.contains("could not read") && err.contains("Permission denied"), "{err}");
+    assert!(
+        err.contains("could not read") && err.contains("Permission denied"),
+        "{err}"
+    );
 }

@@ -185,11 +185,15 @@ fn assume_role_vectors() {
         let set = match files.parse() {
             Ok(set) => set,
             Err(err) => {
-                failures.push(format!("{name}: the generated config does not parse: {err:#}"));
+                failures.push(format!(
+                    "{name}: the generated config does not parse: {err:#}"
+                ));
                 continue;
             }
         };
-        let selected = input["selected_profile"].as_str().expect("selected_profile");
+        let selected = input["selected_profile"]
+            .as_str()
+            .expect("selected_profile");
         let expected = &case["output"];
         match (resolve(&set, selected), expected.get("Error")) {
             (Err(err), Some(want)) => {
@@ -199,9 +203,9 @@ fn assume_role_vectors() {
                 }
             }
             (Err(err), None) => failures.push(format!("{name}: unexpected error `{err}`")),
-            (Ok(chain), Some(want)) => {
-                failures.push(format!("{name}: got chain {chain:?}, expected error {want}"))
-            }
+            (Ok(chain), Some(want)) => failures.push(format!(
+                "{name}: got chain {chain:?}, expected error {want}"
+            )),
             (Ok(chain), None) => {
                 let got = Value::Array(chain.iter().map(vector_step).collect());
                 if got != expected["ProfileChain"] {
@@ -234,10 +238,19 @@ fn file_location_vectors() {
         let lookup = |k: &str| env.get(k).map(OsString::from);
         match awsp::config::locate::locate(&lookup) {
             Ok(loc) => {
-                let got = (loc.config.display().to_string(), loc.credentials.display().to_string());
+                let got = (
+                    loc.config.display().to_string(),
+                    loc.credentials.display().to_string(),
+                );
                 let want = (
-                    case["configLocation"].as_str().unwrap_or_default().to_string(),
-                    case["credentialsLocation"].as_str().unwrap_or_default().to_string(),
+                    case["configLocation"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                    case["credentialsLocation"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
                 );
                 if got != want {
                     failures.push(format!("{name}: {got:?} != {want:?}"));
