@@ -10,9 +10,10 @@
 //! The model indexes sections by name without copying values: a profile's settings are found
 //! by walking its few sections, last one first.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use super::parse::{RawFile, WHITESPACE};
+use super::parse::{self, RawFile};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FileKind {
@@ -119,8 +120,16 @@ impl<'a> ProfileSet<'a> {
                 }
             }
         }
-        // A stable sort keeps file order (config first) and section order within a name.
-        entries.sort_by(|a, b| (a.class, a.prefix, a.name).cmp(&(b.class, b.prefix, b.name)));
+        // Within a name, file order (config first) then section order: the order merging
+        // applies. (file, section) makes the key unique, so an unstable sort gives the stable
+        // order without the stable sort's scratch buffer.
+        entries.sort_unstable_by(|a, b| {
+            a.class
+                .cmp(&b.class)
+                .then_with(|| cmp_str(a.prefix, b.prefix))
+                .then_with(|| cmp_str(a.name, b.name))
+                .then_with(|| (a.file, a.section).cmp(&(b.file, b.section)))
+        });
         ProfileSet {
             files,
             entries,
@@ -145,8 +154,9 @@ impl<'a> ProfileSet<'a> {
 
     fn find(&self, class: Class, prefix: &str, name: &str) -> Option<Section<'_, 'a>> {
         let entries = self.class_range(class);
-        let start = entries.partition_point(|e| (e.prefix, e.name) < (prefix, name));
-        let end = entries.partition_point(|e| (e.prefix, e.name) <= (prefix, name));
+        let key = |e: &Entry<'a>| cmp_str(e.prefix, prefix).then_with(|| cmp_str(e.name, name));
+        let start = entries.partition_point(|e| key(e).is_lt());
+        let end = entries.partition_point(|e| key(e).is_le());
         (start < end).then(|| Section {
             set: self,
             name: entries[start].name,
@@ -207,11 +217,23 @@ impl<'a> ProfileSet<'a> {
     }
 }
 
+/// `a.cmp(b)`, without handing an empty string to `memcmp`. An empty `&str` often has a
+/// dangling pointer (0x1), and glibc's AVX-512 `memcmp` reads it with a masked load that takes a
+/// fault-suppression assist: ~130 ns per comparison instead of ~2 ns. Profiles all have the
+/// empty prefix, so sorting 10,000 of them by `(class, prefix, name)` spent 18 ms there.
+fn cmp_str(a: &str, b: &str) -> Ordering {
+    if a.is_empty() || b.is_empty() {
+        a.len().cmp(&b.len())
+    } else {
+        a.cmp(b)
+    }
+}
+
 /// `[profile  name]` → (Some("profile"), "name"); `[name]` → (None, "name").
 fn split_header(header: &str) -> (Option<&str>, &str) {
-    let header = header.trim_matches(WHITESPACE);
-    match header.split_once(WHITESPACE) {
-        Some((prefix, name)) => (Some(prefix.trim()), name.trim()),
+    let header = parse::trim(header);
+    match parse::find(header.as_bytes(), b' ', b'\t') {
+        Some(at) => (Some(header[..at].trim()), header[at + 1..].trim()),
         None => (None, header.trim()),
     }
 }
