@@ -40,7 +40,7 @@ fn report(kind: &str, total: usize, failures: Vec<String>) {
 }
 
 /// name → {key → value} of a section kind, as the vectors write it.
-fn sections<'a>(names: impl Iterator<Item = &'a str>, get: impl Fn(&str) -> Value) -> Value {
+fn sections<'a>(names: impl IntoIterator<Item = &'a str>, get: impl Fn(&str) -> Value) -> Value {
     let mut map = Map::new();
     for name in names {
         map.insert(name.to_string(), get(name));
@@ -76,10 +76,12 @@ fn profile_parser_vectors() {
                 failures.push(format!("{name}: parsed, but expected an error {expected}"))
             }
             (Ok(set), None) => {
-                let settings = |section: Option<awsp::config::Section<'_, '_>>| {
+                let settings = |section: Option<awsp::config::Section<'_>>| {
                     let mut map = Map::new();
-                    for s in section.map(|s| s.settings()).unwrap_or_default() {
-                        map.insert(s.key.to_string(), Value::from(s.value));
+                    if let Some(section) = section {
+                        for s in section.settings() {
+                            map.insert(s.key.to_string(), Value::from(&*s.value));
+                        }
                     }
                     Value::Object(map)
                 };
@@ -126,7 +128,7 @@ fn config_text(input: &Value) -> String {
 }
 
 /// A step in the vectors' own shape.
-fn vector_step(step: &Step<'_>) -> Value {
+fn vector_step(step: &Step) -> Value {
     let fields = |renames: &[(&str, &str)]| {
         let mut map = Map::new();
         for (ours, theirs) in renames {

@@ -55,7 +55,7 @@ pub fn run(args: &CurrentArgs, out: &mut Vec<u8>) -> Result<()> {
     let (region, region_from) = match (var("AWS_REGION"), var("AWS_DEFAULT_REGION")) {
         (Some(r), _) => (Some(r), "AWS_REGION".to_string()),
         (None, Some(r)) => (Some(r), "AWS_DEFAULT_REGION".to_string()),
-        _ => match profile.and_then(|p| p.setting("region")) {
+        _ => match profile.as_ref().and_then(|p| p.setting("region")) {
             Some(s) => (Some(s.value.to_string()), files.at(s.origin)),
             None => (None, String::new()),
         },

@@ -32,7 +32,11 @@ pub fn profile_names_for_completion() -> Vec<String> {
         return Vec::new();
     };
     match files.parse() {
-        Ok(set) => set.profile_names().map(str::to_string).collect(),
+        Ok(set) => set
+            .profile_names()
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
         Err(_) => Vec::new(),
     }
 }
@@ -49,15 +53,15 @@ pub fn defined_at(sources: &[Origin]) -> String {
 fn long(files: &Files, set: &ProfileSet<'_>, out: &mut Vec<u8>) -> Result<()> {
     let active = current::active_profile();
     let rows: Vec<[String; 5]> = set
-        .profile_names()
-        .filter_map(|name| set.profile(name))
+        .profiles()
+        .iter()
         .map(|p| {
             [
                 if p.name() == active.name { "*" } else { " " }.to_string(),
                 p.name().to_string(),
-                kind_of(&p).to_string(),
+                kind_of(p).to_string(),
                 p.get("region").unwrap_or("-").to_string(),
-                defined_at(&p.sources()),
+                defined_at(p.sources()),
             ]
         })
         .collect();
@@ -98,12 +102,12 @@ fn long(files: &Files, set: &ProfileSet<'_>, out: &mut Vec<u8>) -> Result<()> {
 }
 
 /// A profile's or SSO session's settings as a JSON object, secrets masked unless `reveal`.
-pub fn settings_json(section: &Section<'_, '_>, reveal: bool) -> Value {
+pub fn settings_json(section: &Section<'_>, reveal: bool) -> Value {
     let mut map = Map::new();
     for s in section.settings() {
         map.insert(
             s.key.to_string(),
-            Value::from(shown(s.key, s.value, reveal)),
+            Value::from(shown(&s.key, &s.value, reveal)),
         );
     }
     Value::Object(map)
@@ -111,24 +115,24 @@ pub fn settings_json(section: &Section<'_, '_>, reveal: bool) -> Value {
 
 fn to_json(files: &Files, set: &ProfileSet<'_>, reveal: bool) -> Value {
     let profiles: Vec<Value> = set
-        .profile_names()
-        .filter_map(|name| set.profile(name))
+        .profiles()
+        .iter()
         .map(|p| {
             let mut sources: Vec<&str> = p.sources().iter().map(|o| o.file.name()).collect();
             sources.dedup();
             json!({
                 "name": p.name(),
-                "kind": kind_of(&p),
+                "kind": kind_of(p),
                 "region": p.get("region"),
                 "sources": sources,
-                "settings": settings_json(&p, reveal),
+                "settings": settings_json(p, reveal),
             })
         })
         .collect();
     let sso_sessions: Vec<Value> = set
-        .sso_session_names()
-        .filter_map(|name| set.sso_session(name))
-        .map(|s| json!({"name": s.name(), "settings": settings_json(&s, reveal)}))
+        .sso_sessions()
+        .iter()
+        .map(|s| json!({"name": s.name(), "settings": settings_json(s, reveal)}))
         .collect();
     json!({
         "config_file": files.config.path.display().to_string(),

@@ -37,6 +37,7 @@ pub fn shown<'v>(key: &str, value: &'v str, reveal: bool) -> &'v str {
 pub fn unknown_profile(set: &ProfileSet<'_>, name: &str) -> anyhow::Error {
     let mut close: Vec<(f64, &str)> = set
         .profile_names()
+        .into_iter()
         .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate))
         .filter(|(score, _)| *score > 0.8)
         .collect();

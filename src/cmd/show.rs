@@ -41,7 +41,7 @@ pub fn run(args: &ShowArgs, out: &mut Vec<u8>) -> Result<()> {
     writeln!(out, "profile   {}", profile.name())?;
     writeln!(out, "kind      {}", kind_of(&profile))?;
     writeln!(out, "region    {}", profile.get("region").unwrap_or("-"))?;
-    writeln!(out, "defined   {}", defined_at(&profile.sources()))?;
+    writeln!(out, "defined   {}", defined_at(profile.sources()))?;
     let settings = profile.settings();
     writeln!(out, "\nsettings")?;
     if settings.is_empty() {
@@ -50,7 +50,7 @@ pub fn run(args: &ShowArgs, out: &mut Vec<u8>) -> Result<()> {
     let width = settings.iter().map(|s| s.key.len()).max().unwrap_or(0);
     let shown_values: Vec<&str> = settings
         .iter()
-        .map(|s| shown(s.key, s.value, args.reveal))
+        .map(|s| shown(&s.key, &s.value, args.reveal))
         .collect();
     let value_width = shown_values
         .iter()
@@ -92,10 +92,10 @@ pub fn run(args: &ShowArgs, out: &mut Vec<u8>) -> Result<()> {
     Ok(())
 }
 
-fn step_json(step: &Step<'_>, reveal: bool) -> Value {
+fn step_json(step: &Step, reveal: bool) -> Value {
     let mut map = Map::new();
     map.insert("type".into(), step.kind.name().into());
-    map.insert("profile".into(), step.profile.into());
+    map.insert("profile".into(), step.profile.as_str().into());
     for (k, v) in &step.settings {
         map.insert((*k).into(), shown(k, v, reveal).into());
     }

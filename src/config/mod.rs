@@ -150,7 +150,7 @@ fn read_text(path: &Path, display: &str) -> Result<Option<String>> {
             bytes[good]
         )
     })?;
-    if let Some(pos) = text.find('\0') {
+    if let Some(pos) = memchr::memchr(0, text.as_bytes()) {
         let line = 1 + text[..pos].matches('\n').count();
         bail!("{display}:{line}: contains a NUL byte; this is not a text file");
     }

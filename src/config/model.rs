@@ -7,9 +7,11 @@
 //! the config file. Sections of one name merge, the last key wins, and the credentials file wins
 //! over the config file. Ignored sections and keys are kept, with the reason, for `doctor`.
 //!
-//! The model indexes sections by name without copying values: a profile's settings are found
-//! by walking its few sections, last one first.
+//! Built for the hot commands on large files: the model is a flat list of judged section
+//! headers in merge order (config file first, each file top to bottom). Looking up one profile
+//! scans that list and reads only that profile's sections; only listing sorts.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
@@ -62,11 +64,11 @@ pub struct Ignored {
     pub reason: String,
 }
 
-/// One effective setting of a profile or SSO session.
+/// One setting of a profile or SSO session.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Setting<'s> {
-    pub key: &'s str,
-    pub value: &'s str,
+pub struct Setting<'a> {
+    pub key: Cow<'a, str>,
+    pub value: Cow<'a, str>,
     pub origin: Origin,
 }
 
@@ -74,16 +76,28 @@ pub struct Setting<'s> {
 #[derive(Debug)]
 pub struct ProfileSet<'a> {
     files: Vec<(FileKind, RawFile<'a>)>,
-    /// Sorted by (class, prefix, name); within one name, in the order that merging applies.
+    /// Judged sections in merge order: config file first, each file top to bottom.
     entries: Vec<Entry<'a>>,
     ignored_sections: Vec<Ignored>,
 }
 
 /// Whether `s` may name a profile, SSO session or key.
 pub fn is_identifier(s: &str) -> bool {
-    s.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"_-/.%@:+".contains(&b))
+    s.bytes().all(|b| IDENTIFIER_BYTES[usize::from(b)])
 }
+
+/// The bytes an identifier may hold, as a table: every section name and key is checked.
+const IDENTIFIER_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(c, b'_' | b'-' | b'/' | b'.' | b'%' | b'@' | b':' | b'+');
+        b += 1;
+    }
+    table
+};
 
 impl<'a> ProfileSet<'a> {
     /// Merge the parsed files; pass the config file before the credentials file.
@@ -92,22 +106,17 @@ impl<'a> ProfileSet<'a> {
         let mut ignored_sections = Vec::new();
         for (file_idx, (kind, raw)) in files.iter().enumerate() {
             let kind = *kind;
-            let split: Vec<(Option<&'a str>, &'a str)> = raw
-                .sections
-                .iter()
-                .map(|s| split_header(s.header))
-                .collect();
             let has_prefixed_default = kind == FileKind::Config
-                && split
+                && raw
+                    .sections
                     .iter()
-                    .any(|(p, n)| *p == Some("profile") && *n == "default");
-            for (section_idx, (section, (prefix, name))) in
-                raw.sections.iter().zip(split).enumerate()
-            {
-                let origin = Origin {
-                    file: kind,
-                    line: section.line,
-                };
+                    // `contains` first: splitting every header costs more than looking.
+                    .any(|s| {
+                        s.header.contains("default")
+                            && matches!(split_header(s.header), (Some("profile"), "default"))
+                    });
+            for (section_idx, section) in raw.sections.iter().enumerate() {
+                let (prefix, name) = split_header(section.header);
                 match judge(kind, prefix, name, has_prefixed_default) {
                     Ok((class, prefix)) => entries.push(Entry {
                         class,
@@ -116,20 +125,16 @@ impl<'a> ProfileSet<'a> {
                         file: file_idx,
                         section: section_idx,
                     }),
-                    Err(reason) => ignored_sections.push(Ignored { origin, reason }),
+                    Err(reason) => ignored_sections.push(Ignored {
+                        origin: Origin {
+                            file: kind,
+                            line: section.line,
+                        },
+                        reason,
+                    }),
                 }
             }
         }
-        // Within a name, file order (config first) then section order: the order merging
-        // applies. (file, section) makes the key unique, so an unstable sort gives the stable
-        // order without the stable sort's scratch buffer.
-        entries.sort_unstable_by(|a, b| {
-            a.class
-                .cmp(&b.class)
-                .then_with(|| cmp_str(a.prefix, b.prefix))
-                .then_with(|| cmp_str(a.name, b.name))
-                .then_with(|| (a.file, a.section).cmp(&(b.file, b.section)))
-        });
         ProfileSet {
             files,
             entries,
@@ -137,56 +142,108 @@ impl<'a> ProfileSet<'a> {
         }
     }
 
-    fn class_range(&self, class: Class) -> &[Entry<'a>] {
-        let start = self.entries.partition_point(|e| e.class < class);
-        let end = self.entries.partition_point(|e| e.class <= class);
-        &self.entries[start..end]
-    }
-
-    fn names_of(&self, class: Class) -> impl Iterator<Item = &'a str> + '_ {
-        let entries = self.class_range(class);
-        entries
+    /// Sorted names of one class, each once.
+    fn names_of(&self, class: Class) -> Vec<&'a str> {
+        // Sorting on the first 16 bytes as one number, and only comparing whole names when
+        // those are equal, halves the cost of sorting 10,000 names that share prefixes.
+        let mut keyed: Vec<(u128, &'a str)> = self
+            .entries
             .iter()
-            .enumerate()
-            .filter(move |(i, e)| *i == 0 || entries[i - 1].name != e.name)
-            .map(|(_, e)| e.name)
+            .filter(|e| e.class == class)
+            .map(|e| (prefix_key(e.name), e.name))
+            .collect();
+        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| cmp_str(a.1, b.1)));
+        let mut names: Vec<&'a str> = keyed.into_iter().map(|(_, name)| name).collect();
+        names.dedup_by(|a, b| eq_str(a, b));
+        names
     }
 
-    fn find(&self, class: Class, prefix: &str, name: &str) -> Option<Section<'_, 'a>> {
-        let entries = self.class_range(class);
-        let key = |e: &Entry<'a>| cmp_str(e.prefix, prefix).then_with(|| cmp_str(e.name, name));
-        let start = entries.partition_point(|e| key(e).is_lt());
-        let end = entries.partition_point(|e| key(e).is_le());
-        (start < end).then(|| Section {
-            set: self,
-            name: entries[start].name,
-            entries: &entries[start..end],
+    fn section_of(&self, entries: &[&Entry<'a>]) -> Option<Section<'a>> {
+        let first = entries.first()?;
+        let mut sources = Vec::with_capacity(entries.len());
+        let mut props = Vec::new();
+        for e in entries {
+            let (kind, raw) = &self.files[e.file];
+            let section = &raw.sections[e.section];
+            sources.push(Origin {
+                file: *kind,
+                line: section.line,
+            });
+            props.extend(
+                section
+                    .properties()
+                    .into_iter()
+                    .filter(|p| is_identifier(&p.key))
+                    .map(|p| Setting {
+                        key: p.key,
+                        value: p.value,
+                        origin: Origin {
+                            file: *kind,
+                            line: p.line,
+                        },
+                    }),
+            );
+        }
+        Some(Section {
+            name: first.name,
+            sources,
+            props,
         })
     }
 
+    fn find(&self, class: Class, prefix: &str, name: &str) -> Option<Section<'a>> {
+        let entries: Vec<&Entry<'a>> = self
+            .entries
+            .iter()
+            .filter(|e| e.class == class && eq_str(e.name, name) && eq_str(e.prefix, prefix))
+            .collect();
+        self.section_of(&entries)
+    }
+
+    /// Every section of one class, merged by name, sorted by name.
+    fn all_of(&self, class: Class) -> Vec<Section<'a>> {
+        let mut entries: Vec<&Entry<'a>> =
+            self.entries.iter().filter(|e| e.class == class).collect();
+        // Stable: within a name, entries keep merge order.
+        entries.sort_by(|a, b| cmp_str(a.prefix, b.prefix).then_with(|| cmp_str(a.name, b.name)));
+        entries
+            .chunk_by(|a, b| eq_str(a.prefix, b.prefix) && eq_str(a.name, b.name))
+            .filter_map(|group| self.section_of(group))
+            .collect()
+    }
+
     /// Profile names, sorted, each once.
-    pub fn profile_names(&self) -> impl Iterator<Item = &'a str> + '_ {
+    pub fn profile_names(&self) -> Vec<&'a str> {
         self.names_of(Class::Profile)
     }
 
-    pub fn sso_session_names(&self) -> impl Iterator<Item = &'a str> + '_ {
+    pub fn sso_session_names(&self) -> Vec<&'a str> {
         self.names_of(Class::SsoSession)
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.class_range(Class::Profile).is_empty()
+    /// Every profile, sorted by name: one pass for listings.
+    pub fn profiles(&self) -> Vec<Section<'a>> {
+        self.all_of(Class::Profile)
     }
 
-    pub fn profile(&self, name: &str) -> Option<Section<'_, 'a>> {
+    pub fn sso_sessions(&self) -> Vec<Section<'a>> {
+        self.all_of(Class::SsoSession)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.entries.iter().any(|e| e.class == Class::Profile)
+    }
+
+    pub fn profile(&self, name: &str) -> Option<Section<'a>> {
         self.find(Class::Profile, "", name)
     }
 
-    pub fn sso_session(&self, name: &str) -> Option<Section<'_, 'a>> {
+    pub fn sso_session(&self, name: &str) -> Option<Section<'a>> {
         self.find(Class::SsoSession, "", name)
     }
 
     /// Another kind of config section, such as `[services NAME]`.
-    pub fn other_section(&self, prefix: &str, name: &str) -> Option<Section<'_, 'a>> {
+    pub fn other_section(&self, prefix: &str, name: &str) -> Option<Section<'a>> {
         self.find(Class::Other, prefix, name)
     }
 
@@ -200,7 +257,7 @@ impl<'a> ProfileSet<'a> {
         let mut out = Vec::new();
         for e in &self.entries {
             let (kind, raw) = &self.files[e.file];
-            for p in &raw.props[raw.sections[e.section].props.clone()] {
+            for p in raw.sections[e.section].properties() {
                 if !is_identifier(&p.key) {
                     out.push(Ignored {
                         origin: Origin {
@@ -219,8 +276,7 @@ impl<'a> ProfileSet<'a> {
 
 /// `a.cmp(b)`, without handing an empty string to `memcmp`. An empty `&str` often has a
 /// dangling pointer (0x1), and glibc's AVX-512 `memcmp` reads it with a masked load that takes a
-/// fault-suppression assist: ~130 ns per comparison instead of ~2 ns. Profiles all have the
-/// empty prefix, so sorting 10,000 of them by `(class, prefix, name)` spent 18 ms there.
+/// fault-suppression assist: ~130 ns per comparison instead of ~2 ns.
 fn cmp_str(a: &str, b: &str) -> Ordering {
     if a.is_empty() || b.is_empty() {
         a.len().cmp(&b.len())
@@ -229,12 +285,40 @@ fn cmp_str(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// The first 16 bytes of `s` as a big-endian number (zero-padded): ordering by it agrees with
+/// ordering the strings, as far as it goes (names hold no NUL).
+fn prefix_key(s: &str) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = s.len().min(16);
+    bytes[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u128::from_be_bytes(bytes)
+}
+
+/// `a == b`, with the same care for empty strings as [`cmp_str`].
+fn eq_str(a: &str, b: &str) -> bool {
+    a.len() == b.len() && (a.is_empty() || a == b)
+}
+
 /// `[profile  name]` → (Some("profile"), "name"); `[name]` → (None, "name").
 fn split_header(header: &str) -> (Option<&str>, &str) {
     let header = parse::trim(header);
-    match parse::find(header.as_bytes(), b' ', b'\t') {
-        Some(at) => (Some(header[..at].trim()), header[at + 1..].trim()),
-        None => (None, header.trim()),
+    match memchr::memchr2(b' ', b'\t', header.as_bytes()) {
+        Some(at) => (
+            Some(unicode_trim(&header[..at])),
+            unicode_trim(&header[at + 1..]),
+        ),
+        None => (None, unicode_trim(header)),
+    }
+}
+
+/// `s.trim()` (Unicode whitespace, as the SDKs trim a section's prefix and name), skipping the
+/// work when both ends are plainly not whitespace, as in nearly every name.
+fn unicode_trim(s: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+    if plain(s.as_bytes().first()) && plain(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
     }
 }
 
@@ -288,65 +372,40 @@ fn judge<'a>(
     }
 }
 
-/// A merged profile or SSO session: all the sections of one name, from both files.
-#[derive(Debug, Clone, Copy)]
-pub struct Section<'s, 'a> {
-    set: &'s ProfileSet<'a>,
+/// A merged profile or SSO session: the settings of all its sections, from both files, in
+/// merge order (a later setting of a key wins).
+#[derive(Debug, Clone)]
+pub struct Section<'a> {
     name: &'a str,
-    entries: &'s [Entry<'a>],
+    sources: Vec<Origin>,
+    props: Vec<Setting<'a>>,
 }
 
-impl<'s, 'a> Section<'s, 'a> {
+impl<'a> Section<'a> {
     pub fn name(&self) -> &'a str {
         self.name
     }
 
-    fn props(&self) -> impl DoubleEndedIterator<Item = Setting<'s>> + '_ {
-        self.entries.iter().flat_map(move |e| {
-            let (kind, raw) = &self.set.files[e.file];
-            raw.props[raw.sections[e.section].props.clone()]
-                .iter()
-                .filter(|p| is_identifier(&p.key))
-                .map(move |p| Setting {
-                    key: &p.key,
-                    value: &p.value,
-                    origin: Origin {
-                        file: *kind,
-                        line: p.line,
-                    },
-                })
-        })
-    }
-
     /// The effective value of `key` (lower-case), with where it was written.
-    pub fn setting(&self, key: &str) -> Option<Setting<'s>> {
-        self.props().rev().find(|p| p.key == key)
+    pub fn setting(&self, key: &str) -> Option<&Setting<'a>> {
+        self.props.iter().rev().find(|p| p.key == key)
     }
 
-    pub fn get(&self, key: &str) -> Option<&'s str> {
-        self.setting(key).map(|s| s.value)
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.setting(key).map(|s| &*s.value)
     }
 
     /// Every effective setting, sorted by key.
-    pub fn settings(&self) -> Vec<Setting<'s>> {
-        let mut map: BTreeMap<&'s str, Setting<'s>> = BTreeMap::new();
-        for p in self.props() {
-            map.insert(p.key, p);
+    pub fn settings(&self) -> Vec<&Setting<'a>> {
+        let mut map: BTreeMap<&str, &Setting<'a>> = BTreeMap::new();
+        for p in &self.props {
+            map.insert(&p.key, p);
         }
         map.into_values().collect()
     }
 
     /// The section headers that define it, in merge order.
-    pub fn sources(&self) -> Vec<Origin> {
-        self.entries
-            .iter()
-            .map(|e| {
-                let (kind, raw) = &self.set.files[e.file];
-                Origin {
-                    file: *kind,
-                    line: raw.sections[e.section].line,
-                }
-            })
-            .collect()
+    pub fn sources(&self) -> &[Origin] {
+        &self.sources
     }
 }

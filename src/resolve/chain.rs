@@ -12,11 +12,11 @@ use crate::config::{ProfileSet, Section};
 
 /// One provider in the chain, base first. `profile` is where its settings come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step<'s> {
+pub struct Step {
     pub kind: StepKind,
-    pub profile: &'s str,
+    pub profile: String,
     /// The step's settings under their config-file key names, in a fixed order.
-    pub settings: Vec<(&'static str, &'s str)>,
+    pub settings: Vec<(&'static str, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,12 +42,20 @@ impl StepKind {
     }
 }
 
-impl Step<'_> {
+impl Step {
     pub fn get(&self, key: &str) -> Option<&str> {
         self.settings
             .iter()
             .find(|(k, _)| *k == key)
-            .map(|(_, v)| *v)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn new(kind: StepKind, profile: &Section<'_>, settings: Vec<(&'static str, String)>) -> Step {
+        Step {
+            kind,
+            profile: profile.name().to_string(),
+            settings,
+        }
     }
 }
 
@@ -92,7 +100,7 @@ impl fmt::Display for ChainError {
 
 impl std::error::Error for ChainError {}
 
-fn invalid(profile: &Section<'_, '_>, message: impl Into<String>) -> ChainError {
+fn invalid(profile: &Section<'_>, message: impl Into<String>) -> ChainError {
     ChainError::Invalid {
         profile: profile.name().to_string(),
         message: message.into(),
@@ -100,13 +108,13 @@ fn invalid(profile: &Section<'_, '_>, message: impl Into<String>) -> ChainError 
 }
 
 /// The chain for `selected`, base credentials first.
-pub fn resolve<'s>(set: &'s ProfileSet<'_>, selected: &str) -> Result<Vec<Step<'s>>, ChainError> {
+pub fn resolve(set: &ProfileSet<'_>, selected: &str) -> Result<Vec<Step>, ChainError> {
     if set.is_empty() {
         return Err(ChainError::NoProfiles);
     }
     let mut name = selected.to_string();
-    let mut visited: Vec<&'s str> = Vec::new();
-    let mut roles: Vec<Step<'s>> = Vec::new();
+    let mut visited: Vec<String> = Vec::new();
+    let mut roles: Vec<Step> = Vec::new();
     let base = loop {
         let profile = set
             .profile(&name)
@@ -114,14 +122,14 @@ pub fn resolve<'s>(set: &'s ProfileSet<'_>, selected: &str) -> Result<Vec<Step<'
                 name: name.clone(),
                 from: visited
                     .last()
-                    .map_or("the root profile".to_string(), |p| p.to_string()),
+                    .map_or("the root profile".to_string(), Clone::clone),
             })?;
-        if visited.contains(&profile.name()) {
-            let mut path: Vec<String> = visited.iter().map(|s| s.to_string()).collect();
+        if visited.iter().any(|v| v == profile.name()) {
+            let mut path = visited;
             path.push(profile.name().to_string());
             return Err(ChainError::Loop { path });
         }
-        visited.push(profile.name());
+        visited.push(profile.name().to_string());
         if visited.len() > 1 {
             if let Ok(step) = static_step(&profile) {
                 break step;
@@ -132,7 +140,7 @@ pub fn resolve<'s>(set: &'s ProfileSet<'_>, selected: &str) -> Result<Vec<Step<'
                 let next = next_profile(&profile)?;
                 roles.push(role);
                 match next {
-                    Some(source) => name = source.to_string(),
+                    Some(source) => name = source,
                     None => break base_step(set, &profile)?,
                 }
             }
@@ -152,22 +160,22 @@ pub fn resolve<'s>(set: &'s ProfileSet<'_>, selected: &str) -> Result<Vec<Step<'
     Ok(chain)
 }
 
-fn pick<'s>(profile: &Section<'s, '_>, keys: &[&'static str]) -> Vec<(&'static str, &'s str)> {
+fn pick(profile: &Section<'_>, keys: &[&'static str]) -> Vec<(&'static str, String)> {
     keys.iter()
-        .filter_map(|k| profile.get(k).map(|v| (*k, v)))
+        .filter_map(|k| profile.get(k).map(|v| (*k, v.to_string())))
         .collect()
 }
 
-fn role_step<'s>(profile: &Section<'s, '_>) -> Option<Step<'s>> {
+fn role_step(profile: &Section<'_>) -> Option<Step> {
     // A web identity profile is a base provider, not a chained role.
     if profile.get("web_identity_token_file").is_some() {
         return None;
     }
     profile.get("role_arn")?;
-    Some(Step {
-        kind: StepKind::AssumeRole,
-        profile: profile.name(),
-        settings: pick(
+    Some(Step::new(
+        StepKind::AssumeRole,
+        profile,
+        pick(
             profile,
             &[
                 "role_arn",
@@ -177,11 +185,11 @@ fn role_step<'s>(profile: &Section<'s, '_>) -> Option<Step<'s>> {
                 "duration_seconds",
             ],
         ),
-    })
+    ))
 }
 
 /// Where a role profile's source credentials come from: another profile, or (None) itself.
-fn next_profile<'s>(profile: &Section<'s, '_>) -> Result<Option<&'s str>, ChainError> {
+fn next_profile(profile: &Section<'_>) -> Result<Option<String>, ChainError> {
     match (
         profile.get("source_profile"),
         profile.get("credential_source"),
@@ -195,21 +203,15 @@ fn next_profile<'s>(profile: &Section<'s, '_>) -> Result<Option<&'s str>, ChainE
             "profile must contain `source_profile` or `credential_source` but neither were defined",
         )),
         (Some(source), None) if source == profile.name() => Ok(None),
-        (Some(source), None) => Ok(Some(source)),
+        (Some(source), None) => Ok(Some(source.to_string())),
         (None, Some(_)) => Ok(None),
     }
 }
 
-fn base_step<'s>(
-    set: &'s ProfileSet<'_>,
-    profile: &Section<'s, '_>,
-) -> Result<Step<'s>, ChainError> {
-    if let Some(source) = profile.get("credential_source") {
-        return Ok(Step {
-            kind: StepKind::CredentialSource,
-            profile: profile.name(),
-            settings: vec![("credential_source", source)],
-        });
+fn base_step(set: &ProfileSet<'_>, profile: &Section<'_>) -> Result<Step, ChainError> {
+    if profile.get("credential_source").is_some() {
+        let settings = pick(profile, &["credential_source"]);
+        return Ok(Step::new(StepKind::CredentialSource, profile, settings));
     }
     if let Some(step) = web_identity_step(profile)? {
         return Ok(step);
@@ -217,29 +219,26 @@ fn base_step<'s>(
     if let Some(step) = sso_step(set, profile)? {
         return Ok(step);
     }
-    if let Some(process) = profile.get("credential_process") {
-        return Ok(Step {
-            kind: StepKind::CredentialProcess,
-            profile: profile.name(),
-            settings: vec![("credential_process", process)],
-        });
+    if profile.get("credential_process").is_some() {
+        let settings = pick(profile, &["credential_process"]);
+        return Ok(Step::new(StepKind::CredentialProcess, profile, settings));
     }
     static_step(profile)
 }
 
-fn web_identity_step<'s>(profile: &Section<'s, '_>) -> Result<Option<Step<'s>>, ChainError> {
+fn web_identity_step(profile: &Section<'_>) -> Result<Option<Step>, ChainError> {
     match (
         profile.get("role_arn"),
         profile.get("web_identity_token_file"),
     ) {
-        (Some(_), Some(_)) => Ok(Some(Step {
-            kind: StepKind::WebIdentity,
-            profile: profile.name(),
-            settings: pick(
+        (Some(_), Some(_)) => Ok(Some(Step::new(
+            StepKind::WebIdentity,
+            profile,
+            pick(
                 profile,
                 &["role_arn", "web_identity_token_file", "role_session_name"],
             ),
-        })),
+        ))),
         (None, Some(_)) => Err(invalid(
             profile,
             "`web_identity_token_file` was specified but `role_arn` was missing",
@@ -248,41 +247,46 @@ fn web_identity_step<'s>(profile: &Section<'s, '_>) -> Result<Option<Step<'s>>, 
     }
 }
 
-fn sso_step<'s>(
-    set: &'s ProfileSet<'_>,
-    profile: &Section<'s, '_>,
-) -> Result<Option<Step<'s>>, ChainError> {
+fn sso_step(set: &ProfileSet<'_>, profile: &Section<'_>) -> Result<Option<Step>, ChainError> {
     let account = profile.get("sso_account_id");
-    let mut region = profile.get("sso_region");
     let role = profile.get("sso_role_name");
-    let mut start_url = profile.get("sso_start_url");
     let session = profile.get("sso_session");
-    if [account, region, role, start_url, session]
+    let own_region = profile.get("sso_region");
+    let own_start_url = profile.get("sso_start_url");
+    if [account, own_region, role, own_start_url, session]
         .iter()
         .all(Option::is_none)
     {
         return Ok(None);
     }
-    if let Some(session_name) = session {
-        for (key, value) in [("sso_start_url", start_url), ("sso_region", region)] {
-            if value.is_some() {
-                return Err(invalid(
-                    profile,
-                    format!(
-                        "`{key}` can only be specified in the [sso-session] config when a session name is given"
-                    ),
-                ));
+    let (start_url, region) = match session {
+        Some(session_name) => {
+            for (key, value) in [("sso_start_url", own_start_url), ("sso_region", own_region)] {
+                if value.is_some() {
+                    return Err(invalid(
+                        profile,
+                        format!(
+                            "`{key}` can only be specified in the [sso-session] config when a session name is given"
+                        ),
+                    ));
+                }
             }
+            let sso =
+                set.sso_session(session_name)
+                    .ok_or_else(|| ChainError::MissingSsoSession {
+                        profile: profile.name().to_string(),
+                        session: session_name.to_string(),
+                    })?;
+            (
+                sso.get("sso_start_url").map(str::to_string),
+                sso.get("sso_region").map(str::to_string),
+            )
         }
-        let sso = set
-            .sso_session(session_name)
-            .ok_or_else(|| ChainError::MissingSsoSession {
-                profile: profile.name().to_string(),
-                session: session_name.to_string(),
-            })?;
-        start_url = sso.get("sso_start_url");
-        region = sso.get("sso_region");
-    }
+        None => (
+            own_start_url.map(str::to_string),
+            own_region.map(str::to_string),
+        ),
+    };
     match (account, role) {
         (Some(_), None) => {
             return Err(invalid(
@@ -302,22 +306,18 @@ fn sso_step<'s>(
     let start_url = start_url.ok_or_else(|| invalid(profile, "missing field `sso_start_url`"))?;
     let mut settings = Vec::new();
     if let Some(session) = session {
-        settings.push(("sso_session", session));
+        settings.push(("sso_session", session.to_string()));
     }
     settings.push(("sso_start_url", start_url));
     settings.push(("sso_region", region));
     if let (Some(account), Some(role)) = (account, role) {
-        settings.push(("sso_account_id", account));
-        settings.push(("sso_role_name", role));
+        settings.push(("sso_account_id", account.to_string()));
+        settings.push(("sso_role_name", role.to_string()));
     }
-    Ok(Some(Step {
-        kind: StepKind::Sso,
-        profile: profile.name(),
-        settings,
-    }))
+    Ok(Some(Step::new(StepKind::Sso, profile, settings)))
 }
 
-fn static_step<'s>(profile: &Section<'s, '_>) -> Result<Step<'s>, ChainError> {
+fn static_step(profile: &Section<'_>) -> Result<Step, ChainError> {
     let key = profile.get("aws_access_key_id");
     let secret = profile.get("aws_secret_access_key");
     let token = profile.get("aws_session_token");
@@ -332,10 +332,10 @@ fn static_step<'s>(profile: &Section<'s, '_>) -> Result<Step<'s>, ChainError> {
     if secret.is_none() {
         return Err(invalid(profile, "profile missing aws_secret_access_key"));
     }
-    Ok(Step {
-        kind: StepKind::Static,
-        profile: profile.name(),
-        settings: pick(
+    Ok(Step::new(
+        StepKind::Static,
+        profile,
+        pick(
             profile,
             &[
                 "aws_access_key_id",
@@ -344,12 +344,12 @@ fn static_step<'s>(profile: &Section<'s, '_>) -> Result<Step<'s>, ChainError> {
                 "aws_account_id",
             ],
         ),
-    })
+    ))
 }
 
 /// What kind of profile this is, judged from its own keys with the SDKs' precedence. Unlike
 /// the chain this never fails: a broken role profile is still an `assume_role` profile.
-pub fn kind_of(profile: &Section<'_, '_>) -> &'static str {
+pub fn kind_of(profile: &Section<'_>) -> &'static str {
     let has = |k: &str| profile.get(k).is_some();
     if has("role_arn") && !has("web_identity_token_file") {
         if has("credential_source") && !has("source_profile") {

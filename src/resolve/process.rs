@@ -58,7 +58,7 @@ pub fn credentials(set: &ProfileSet<'_>, profile: &str) -> Result<Credentials> {
     }
 }
 
-fn from_static(step: &Step<'_>) -> Credentials {
+fn from_static(step: &Step) -> Credentials {
     let owned = |k: &str| step.get(k).map(str::to_string);
     Credentials {
         access_key_id: owned("aws_access_key_id").unwrap_or_default(),
