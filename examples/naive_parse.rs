@@ -62,10 +62,9 @@ fn parse_into(profiles: &mut Profiles, path: &PathBuf, is_config: bool) -> io::R
             Some(cut) => &value[..cut],
             None => value,
         };
-        profiles
-            .entry(name.clone())
-            .or_default()
-            .insert(key.trim().to_string(), value.trim().to_string());
+        if let Some(settings) = profiles.get_mut(name) {
+            settings.insert(key.trim().to_string(), value.trim().to_string());
+        }
     }
     Ok(())
 }
