@@ -59,7 +59,8 @@ __awsp_compdef() {
     fi
     return $__awsp_status
 }
-precmd_functions=(${precmd_functions:#__awsp_compdef})
+# (Guarded: under `setopt nounset` an unset precmd_functions cannot be read.)
+(( ${+precmd_functions} )) && precmd_functions=(${precmd_functions:#__awsp_compdef})
 if (( ! $+functions[compdef] )); then
     precmd_functions+=(__awsp_compdef)
 fi

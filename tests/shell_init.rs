@@ -267,6 +267,32 @@ fn loading_prints_nothing_even_twice() {
     }
 }
 
+/// Users with strict rc files: the integration loads and works under `set -eu` (bash) and
+/// `setopt nounset errexit` (zsh).
+#[test]
+fn strict_modes_do_not_break_the_integration() {
+    for (sh, strict) in [
+        (InitShell::Bash, "set -eu"),
+        (InitShell::Zsh, "setopt nounset errexit"),
+    ] {
+        let load = load_line(sh);
+        let script = format!(
+            "{strict}\n{load}\n{load}\nawsp_prompt\nawsp use dev-alice\nawsp_prompt\n\
+             awsp use dev-bob --creds\nawsp use -\nawsp unset\necho \"done:${{AWS_PROFILE-}}\""
+        );
+        let Some(out) = run(sh, &script) else {
+            continue;
+        };
+        assert_eq!(
+            common::stdout(&out),
+            "dev-alice\ndone:\n",
+            "{sh:?}: {}",
+            common::stderr(&out)
+        );
+        assert!(out.status.success(), "{sh:?}: {}", common::stderr(&out));
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 3. Switching through the wrapper
 
