@@ -30,8 +30,20 @@ function __AWSP_CMD__ --description 'Switch this shell between AWS profiles (aws
     if test $__awsp_status -eq 0
         string join \n -- $__awsp_code | source
         __awsp_note_expiry
+        __awsp_warn_universal
     end
     return $__awsp_status
+end
+
+# A universal variable (`set -Ux AWS_PROFILE ...`) stays exported to every command however
+# the global scope changes, so awsp cannot clear it; erasing it would destroy the user's
+# setting in every session. Say so instead of leaving it stale in silence.
+function __awsp_warn_universal --description 'awsp: warn about universal variables awsp cannot clear'
+    for __awsp_var in __AWSP_MANAGED_VARS__
+        if set -q -U $__awsp_var; and not set -q -g $__awsp_var
+            printf 'awsp: %s is a universal variable (set -U) and still applies; erase it with: set -e -U %s\n' $__awsp_var $__awsp_var >&2
+        end
+    end
 end
 
 # fish 3.6 has no builtin clock (no `printf %(%s)T`, no $EPOCHSECONDS, and `math` knows no

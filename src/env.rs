@@ -46,6 +46,17 @@ pub const AWSP_VARS: &[&str] = &[
     AWSP_EXPIRATION,
 ];
 
+/// Every AWS or foreign variable a switch may clear (the fish integration checks them).
+pub fn managed_vars() -> Vec<&'static str> {
+    CREDENTIAL_VARS
+        .iter()
+        .chain(PROFILE_VARS)
+        .chain(REGION_VARS)
+        .chain(FOREIGN_VARS)
+        .copied()
+        .collect()
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EnvOp {
     Set(String, String),

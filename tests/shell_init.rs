@@ -293,6 +293,59 @@ fn strict_modes_do_not_break_the_integration() {
     }
 }
 
+/// fish: a universal `AWS_PROFILE` stays exported whatever the global scope holds, so a switch
+/// cannot clear it; the wrapper says so (on stderr) rather than erasing the user's setting.
+#[test]
+fn fish_warns_about_universal_variables_it_cannot_clear() {
+    let Some(fish) = require_tool("fish") else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("config/fish")).unwrap();
+    let fish_in = |script: &str| {
+        let mut cmd = Command::new(&fish);
+        clean_env(
+            &mut cmd,
+            Some(&fixture("shell/config")),
+            Some(&fixture("shell/credentials")),
+        );
+        // Universal variables need a configuration directory (not --no-config).
+        cmd.env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("TEST_AWSP_BIN", awsp_bin())
+            .args(["-c", script])
+            .output()
+            .unwrap()
+    };
+    let out = fish_in("set -Ux AWS_PROFILE kept-by-the-user");
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let load = load_line(InitShell::Fish);
+    let out = fish_in(&format!(
+        "{load}\nawsp use dev-bob --creds; echo status=$status\nset --show AWS_PROFILE | string match -q '*universal*'; and echo universal-kept"
+    ));
+    let stderr = common::stderr(&out);
+    assert_eq!(
+        common::stdout(&out),
+        "status=0\nuniversal-kept\n",
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("awsp: AWS_PROFILE is a universal variable")
+            && stderr.contains("set -e -U AWS_PROFILE"),
+        "{stderr}"
+    );
+    // Without a universal variable, a switch says nothing.
+    let out = fish_in(&format!(
+        "set -e -U AWS_PROFILE\n{load}\nawsp use dev-bob --creds"
+    ));
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "{}",
+        common::stderr(&out)
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // 3. Switching through the wrapper
 

@@ -9,6 +9,7 @@
 use anyhow::{Result, bail};
 
 use crate::cli::{CompletionsArgs, InitArgs, InitShell};
+use crate::env;
 use crate::shell::Shell;
 
 const BASH: &str = include_str!("../../shell/awsp.bash");
@@ -52,6 +53,7 @@ fn fill(template: &str, shell: InitShell, cmd: &str, bin: &str) -> String {
     template
         .replace("__AWSP_CMD__", cmd)
         .replace("__AWSP_BIN__", &quoted_bin)
+        .replace("__AWSP_MANAGED_VARS__", &env::managed_vars().join(" "))
 }
 
 fn completion_template(shell: InitShell) -> &'static str {
