@@ -39,7 +39,7 @@ end
 # the global scope changes, so awsp cannot clear it; erasing it would destroy the user's
 # setting in every session. Say so instead of leaving it stale in silence.
 function __awsp_warn_universal --description 'awsp: warn about universal variables awsp cannot clear'
-    for __awsp_var in __AWSP_MANAGED_VARS__
+    for __awsp_var in __AWSP_CLEARED_VARS__
         if set -q -U $__awsp_var; and not set -q -g $__awsp_var
             printf 'awsp: %s is a universal variable (set -U) and still applies; erase it with: set -e -U %s\n' $__awsp_var $__awsp_var >&2
         end

@@ -46,12 +46,12 @@ pub const AWSP_VARS: &[&str] = &[
     AWSP_EXPIRATION,
 ];
 
-/// Every AWS or foreign variable a switch may clear (the fish integration checks them).
-pub fn managed_vars() -> Vec<&'static str> {
+/// The variables every switch clears (the fish integration checks them). The region is not
+/// among them: awsp clears only a region it set itself.
+pub fn cleared_vars() -> Vec<&'static str> {
     CREDENTIAL_VARS
         .iter()
         .chain(PROFILE_VARS)
-        .chain(REGION_VARS)
         .chain(FOREIGN_VARS)
         .copied()
         .collect()

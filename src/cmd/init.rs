@@ -53,7 +53,7 @@ fn fill(template: &str, shell: InitShell, cmd: &str, bin: &str) -> String {
     template
         .replace("__AWSP_CMD__", cmd)
         .replace("__AWSP_BIN__", &quoted_bin)
-        .replace("__AWSP_MANAGED_VARS__", &env::managed_vars().join(" "))
+        .replace("__AWSP_CLEARED_VARS__", &env::cleared_vars().join(" "))
 }
 
 fn completion_template(shell: InitShell) -> &'static str {
