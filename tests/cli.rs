@@ -285,6 +285,11 @@ fn unknown_profile_suggests_close_names() {
     assert!(err.contains("'dev-alice'"), "{err}");
     let err = assert_clean_error(&run_core(&["show", "zzz"]));
     assert!(err.contains("not found"), "{err}");
+    let err = assert_clean_error(&run(None, None, &["show", "dev"]));
+    assert!(
+        err.contains("there are no profiles in /nonexistent/awsp/config (missing)"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -13,7 +13,7 @@ pub mod r#use;
 
 use anyhow::{Result, anyhow};
 
-use crate::config::ProfileSet;
+use crate::config::{Files, ProfileSet};
 
 /// Keys whose values are secrets: masked unless `--reveal`.
 pub fn is_secret_key(key: &str) -> bool {
@@ -33,10 +33,23 @@ pub fn shown<'v>(key: &str, value: &'v str, reveal: bool) -> &'v str {
     }
 }
 
-/// The error for a profile that is not defined, with the closest names as suggestions.
-pub fn unknown_profile(set: &ProfileSet<'_>, name: &str) -> anyhow::Error {
-    let mut close: Vec<(f64, &str)> = set
-        .profile_names()
+/// The error for a profile that is not defined, with the closest names as suggestions (or,
+/// when there are no profiles at all, the files that were read).
+pub fn unknown_profile(files: &Files, set: &ProfileSet<'_>, name: &str) -> anyhow::Error {
+    let names = set.profile_names();
+    if names.is_empty() {
+        let state = |f: &crate::config::SourceFile| {
+            if f.text.is_some() { "" } else { " (missing)" }
+        };
+        return anyhow!(
+            "profile '{name}' not found: there are no profiles in {}{} or {}{}",
+            files.config.display,
+            state(&files.config),
+            files.credentials.display,
+            state(&files.credentials)
+        );
+    }
+    let mut close: Vec<(f64, &str)> = names
         .into_iter()
         .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate))
         .filter(|(score, _)| *score > 0.8)

@@ -16,7 +16,7 @@ pub fn run(args: &ShowArgs, out: &mut Vec<u8>) -> Result<()> {
     let set = files.parse()?;
     let profile = set
         .profile(&args.profile)
-        .ok_or_else(|| unknown_profile(&set, &args.profile))?;
+        .ok_or_else(|| unknown_profile(&files, &set, &args.profile))?;
     let chain = resolve(&set, profile.name());
     if args.json {
         let (chain_json, chain_error) = match &chain {

@@ -41,7 +41,7 @@ pub fn switch_change(name: &str, mode: Mode, region: Option<&str>) -> Result<Env
     let set = files.parse()?;
     let profile = set
         .profile(name)
-        .ok_or_else(|| unknown_profile(&set, name))?;
+        .ok_or_else(|| unknown_profile(&files, &set, name))?;
     let creds = match mode {
         Mode::Creds => Some(credentials(&set, profile.name())?),
         Mode::Profile => None,
