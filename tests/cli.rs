@@ -256,6 +256,19 @@ fn current_reports_what_the_environment_selects() {
         .unwrap();
     assert!(out.status.success());
     assert!(stdout(&out).contains("not defined"), "{}", stdout(&out));
+    let out = awsp_cmd(Some(&config), Some(&credentials))
+        .env("AWS_PROFILE", "dev-alice")
+        .env("AWS_DEFAULT_PROFILE", "dev-bob")
+        .env("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")
+        .arg("current")
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        text.contains("AWS_DEFAULT_PROFILE=dev-bob is set")
+            && text.contains("AWS_ACCESS_KEY_ID is set"),
+        "{text}"
+    );
     let doc = json(&run_core(&["current", "--json"]));
     assert_eq!(doc["profile"], "default");
     assert_eq!(doc["region"], "us-west-2");

@@ -99,6 +99,12 @@ pub fn run(args: &CurrentArgs, out: &mut Vec<u8>) -> Result<()> {
         files.credentials.display,
         state(&files.credentials)
     )?;
+    if let Some(other) = var("AWS_DEFAULT_PROFILE").filter(|p| *p != active.name) {
+        writeln!(
+            out,
+            "note         AWS_DEFAULT_PROFILE={other} is set: the AWS CLI (botocore) reads it before AWS_PROFILE"
+        )?;
+    }
     if active.from == "AWS_PROFILE" && var("AWS_ACCESS_KEY_ID").is_some() {
         writeln!(
             out,
