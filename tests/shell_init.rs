@@ -293,6 +293,58 @@ fn strict_modes_do_not_break_the_integration() {
     }
 }
 
+/// Hostile values through the real wrapper: a profile whose region (continued over two lines)
+/// is full of shell syntax arrives byte for byte in bash, zsh and fish, and runs nothing.
+#[test]
+fn wrapper_passes_hostile_values_through_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let region_lines = [
+        "it's $(touch pwned) `touch pwned` \\ \u{2019}' \"q\" $HOME !! %s *",
+        "; touch pwned #x",
+    ];
+    std::fs::write(
+        &config,
+        format!(
+            "[profile hostile]\nregion = {}\n  {}\n",
+            region_lines[0], region_lines[1]
+        ),
+    )
+    .unwrap();
+    let want = format!("{}\n{}", region_lines[0], region_lines[1]);
+    for sh in REAL {
+        let (tool, args): (&str, &[&str]) = match sh {
+            InitShell::Bash => ("bash", &["--norc", "--noprofile", "-c"]),
+            InitShell::Zsh => ("zsh", &["-f", "-c"]),
+            _ => ("fish", &["--no-config", "-c"]),
+        };
+        let Some(path) = require_tool(tool) else {
+            continue;
+        };
+        let mut cmd = Command::new(path);
+        clean_env(&mut cmd, Some(&config), None);
+        let script = format!(
+            "{}\nawsp use hostile\nprintf '%s\\0' \"$AWS_REGION\" \"$AWS_PROFILE\"",
+            load_line(sh)
+        );
+        let out = cmd
+            .current_dir(dir.path())
+            .env("HOME", dir.path())
+            .env("TEST_AWSP_BIN", awsp_bin())
+            .args(args)
+            .arg(script)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{sh:?}: {}", common::stderr(&out));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            format!("{want}\0hostile\0"),
+            "{sh:?}"
+        );
+        assert!(!dir.path().join("pwned").exists(), "{sh:?} ran a value");
+    }
+}
+
 /// fish: a universal `AWS_PROFILE` stays exported whatever the global scope holds, so a switch
 /// cannot clear it; the wrapper says so (on stderr) rather than erasing the user's setting.
 #[test]
