@@ -3,7 +3,8 @@
 use std::io::Write;
 
 use anyhow::Result;
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 
 use crate::cli::ListArgs;
 use crate::cmd::{current, json_line, shown};
@@ -14,7 +15,7 @@ pub fn run(args: &ListArgs, out: &mut Vec<u8>) -> Result<()> {
     let files = Files::load()?;
     let set = files.parse()?;
     if args.json {
-        json_line(out, &to_json(&files, &set, args.reveal))
+        write_json(out, &files, &set, args.reveal)
     } else if args.long {
         long(&files, &set, out)
     } else {
@@ -101,43 +102,83 @@ fn long(files: &Files, set: &ProfileSet<'_>, out: &mut Vec<u8>) -> Result<()> {
     Ok(())
 }
 
-/// A profile's or SSO session's settings as a JSON object, secrets masked unless `reveal`.
-pub fn settings_json(section: &Section<'_>, reveal: bool) -> Value {
-    let mut map = Map::new();
-    for s in section.settings() {
-        map.insert(
-            s.key.to_string(),
-            Value::from(shown(&s.key, &s.value, reveal)),
-        );
-    }
-    Value::Object(map)
+/// A profile's or SSO session's effective settings, serialized as a JSON object (sorted by
+/// key), secrets masked unless `reveal`. Borrowed, so 10,000 profiles cost no copies.
+pub struct SettingsJson<'s> {
+    settings: Vec<(&'s str, &'s str)>,
 }
 
-fn to_json(files: &Files, set: &ProfileSet<'_>, reveal: bool) -> Value {
-    let profiles: Vec<Value> = set
-        .profiles()
-        .iter()
-        .map(|p| {
-            let mut sources: Vec<&str> = p.sources().iter().map(|o| o.file.name()).collect();
-            sources.dedup();
-            json!({
-                "name": p.name(),
-                "kind": kind_of(p),
-                "region": p.get("region"),
-                "sources": sources,
-                "settings": settings_json(p, reveal),
+impl<'s> SettingsJson<'s> {
+    pub fn new(section: &'s Section<'_>, reveal: bool) -> Self {
+        let settings = section
+            .settings()
+            .into_iter()
+            .map(|s| (&*s.key, shown(&s.key, &s.value, reveal)))
+            .collect();
+        SettingsJson { settings }
+    }
+}
+
+impl Serialize for SettingsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.settings.len()))?;
+        for (k, v) in &self.settings {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct ListJson<'s> {
+    config_file: String,
+    credentials_file: String,
+    profiles: Vec<ProfileJson<'s>>,
+    sso_sessions: Vec<SsoSessionJson<'s>>,
+}
+
+#[derive(Serialize)]
+struct ProfileJson<'s> {
+    name: &'s str,
+    kind: &'static str,
+    region: Option<&'s str>,
+    sources: Vec<&'static str>,
+    settings: SettingsJson<'s>,
+}
+
+#[derive(Serialize)]
+struct SsoSessionJson<'s> {
+    name: &'s str,
+    settings: SettingsJson<'s>,
+}
+
+fn write_json(out: &mut Vec<u8>, files: &Files, set: &ProfileSet<'_>, reveal: bool) -> Result<()> {
+    let profiles = set.profiles();
+    let sso_sessions = set.sso_sessions();
+    let doc = ListJson {
+        config_file: files.config.path.display().to_string(),
+        credentials_file: files.credentials.path.display().to_string(),
+        profiles: profiles
+            .iter()
+            .map(|p| {
+                let mut sources: Vec<&str> = p.sources().iter().map(|o| o.file.name()).collect();
+                sources.dedup();
+                ProfileJson {
+                    name: p.name(),
+                    kind: kind_of(p),
+                    region: p.get("region"),
+                    sources,
+                    settings: SettingsJson::new(p, reveal),
+                }
             })
-        })
-        .collect();
-    let sso_sessions: Vec<Value> = set
-        .sso_sessions()
-        .iter()
-        .map(|s| json!({"name": s.name(), "settings": settings_json(s, reveal)}))
-        .collect();
-    json!({
-        "config_file": files.config.path.display().to_string(),
-        "credentials_file": files.credentials.path.display().to_string(),
-        "profiles": profiles,
-        "sso_sessions": sso_sessions,
-    })
+            .collect(),
+        sso_sessions: sso_sessions
+            .iter()
+            .map(|s| SsoSessionJson {
+                name: s.name(),
+                settings: SettingsJson::new(s, reveal),
+            })
+            .collect(),
+    };
+    json_line(out, &doc)
 }

@@ -71,7 +71,7 @@ pub fn unknown_profile(files: &Files, set: &ProfileSet<'_>, name: &str) -> anyho
 }
 
 /// A JSON document followed by a newline.
-pub fn json_line(out: &mut Vec<u8>, value: &serde_json::Value) -> Result<()> {
+pub fn json_line(out: &mut Vec<u8>, value: &impl serde::Serialize) -> Result<()> {
     serde_json::to_writer_pretty(&mut *out, value)?;
     out.push(b'\n');
     Ok(())

@@ -6,7 +6,7 @@ use anyhow::Result;
 use serde_json::{Map, Value, json};
 
 use crate::cli::ShowArgs;
-use crate::cmd::list::{defined_at, settings_json};
+use crate::cmd::list::{SettingsJson, defined_at};
 use crate::cmd::{json_line, shown, unknown_profile};
 use crate::config::Files;
 use crate::resolve::{Step, kind_of, resolve};
@@ -32,7 +32,7 @@ pub fn run(args: &ShowArgs, out: &mut Vec<u8>) -> Result<()> {
                 "name": profile.name(),
                 "kind": kind_of(&profile),
                 "region": profile.get("region"),
-                "settings": settings_json(&profile, args.reveal),
+                "settings": SettingsJson::new(&profile, args.reveal),
                 "chain": chain_json,
                 "chain_error": chain_error,
             }),

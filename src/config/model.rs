@@ -202,10 +202,20 @@ impl<'a> ProfileSet<'a> {
 
     /// Every section of one class, merged by name, sorted by name.
     fn all_of(&self, class: Class) -> Vec<Section<'a>> {
-        let mut entries: Vec<&Entry<'a>> =
-            self.entries.iter().filter(|e| e.class == class).collect();
-        // Stable: within a name, entries keep merge order.
-        entries.sort_by(|a, b| cmp_str(a.prefix, b.prefix).then_with(|| cmp_str(a.name, b.name)));
+        let mut keyed: Vec<(u128, &Entry<'a>)> = self
+            .entries
+            .iter()
+            .filter(|e| e.class == class)
+            .map(|e| (prefix_key(e.name), e))
+            .collect();
+        // Stable: within a name, entries keep merge order. The number orders by the name's
+        // first 16 bytes; whole names are compared only when those are equal.
+        keyed.sort_by(|(ka, a), (kb, b)| {
+            cmp_str(a.prefix, b.prefix)
+                .then(ka.cmp(kb))
+                .then_with(|| cmp_str(a.name, b.name))
+        });
+        let entries: Vec<&Entry<'a>> = keyed.into_iter().map(|(_, e)| e).collect();
         entries
             .chunk_by(|a, b| eq_str(a.prefix, b.prefix) && eq_str(a.name, b.name))
             .filter_map(|group| self.section_of(group))
@@ -407,5 +417,59 @@ impl<'a> Section<'a> {
     /// The section headers that define it, in merge order.
     pub fn sources(&self) -> &[Origin] {
         &self.sources
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set_of<'a>(config: &'a str, credentials: &'a str) -> ProfileSet<'a> {
+        ProfileSet::new(vec![
+            (
+                FileKind::Config,
+                parse::parse(config).expect("config parses"),
+            ),
+            (
+                FileKind::Credentials,
+                parse::parse(credentials).expect("credentials parse"),
+            ),
+        ])
+    }
+
+    /// The listing (one sort over everything) and the lookup of one profile (a scan) merge the
+    /// same sections in the same order.
+    #[test]
+    fn listing_and_lookup_agree() {
+        let set = set_of(
+            "[profile b]\nk = 1\n[profile a]\nk = 2\n[profile b]\nk = 3\nj = 4\n[default]\nx = 0\n\
+             [profile default]\nx = 1\n[sso-session s]\nu = 1\n[profile sso-s]\n",
+            "[b]\nj = 5\n[a]\n[c]\nk = 6\n[default]\nx = 2\n",
+        );
+        let listed = set.profiles();
+        let names: Vec<&str> = listed.iter().map(Section::name).collect();
+        assert_eq!(names, ["a", "b", "c", "default", "sso-s"]);
+        assert_eq!(set.profile_names(), names);
+        for section in &listed {
+            let looked_up = set.profile(section.name()).expect("found");
+            assert_eq!(
+                looked_up.settings(),
+                section.settings(),
+                "{}",
+                section.name()
+            );
+            assert_eq!(looked_up.sources(), section.sources(), "{}", section.name());
+        }
+        let b = set.profile("b").expect("b");
+        assert_eq!((b.get("k"), b.get("j")), (Some("3"), Some("5")));
+        // [profile default] hides [default] in config; credentials still merge over it.
+        assert_eq!(
+            set.profile("default")
+                .and_then(|d| d.get("x").map(str::to_string)),
+            Some("2".into())
+        );
+        assert_eq!(set.profile("default").map(|d| d.sources().len()), Some(2));
+        assert_eq!(set.sso_session_names(), ["s"]);
+        assert_eq!(set.ignored_sections().len(), 1);
     }
 }
