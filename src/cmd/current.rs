@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use anyhow::Result;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::cli::CurrentArgs;
 use crate::cmd::json_line;
@@ -63,13 +63,13 @@ pub fn run(args: &CurrentArgs, out: &mut Vec<u8>) -> Result<()> {
     if args.json {
         return json_line(
             out,
-            &json!({
-                "profile": active.name,
-                "region": region,
-                "config_file": files.config.path.display().to_string(),
-                "credentials_file": files.credentials.path.display().to_string(),
-                "defined": profile.is_some(),
-            }),
+            &CurrentJson {
+                profile: &active.name,
+                region: region.as_deref(),
+                config_file: files.config.path.display().to_string(),
+                credentials_file: files.credentials.path.display().to_string(),
+                defined: profile.is_some(),
+            },
         );
     }
     let defined = if profile.is_some() {
@@ -112,4 +112,13 @@ pub fn run(args: &CurrentArgs, out: &mut Vec<u8>) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+#[derive(Serialize)]
+struct CurrentJson<'s> {
+    profile: &'s str,
+    region: Option<&'s str>,
+    config_file: String,
+    credentials_file: String,
+    defined: bool,
 }

@@ -3,7 +3,8 @@
 use std::io::Write;
 
 use anyhow::Result;
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 
 use crate::cli::ShowArgs;
 use crate::cmd::list::{SettingsJson, defined_at};
@@ -19,23 +20,25 @@ pub fn run(args: &ShowArgs, out: &mut Vec<u8>) -> Result<()> {
         .ok_or_else(|| unknown_profile(&files, &set, &args.profile))?;
     let chain = resolve(&set, profile.name());
     if args.json {
-        let (chain_json, chain_error) = match &chain {
-            Ok(steps) => (
-                Value::Array(steps.iter().map(|s| step_json(s, args.reveal)).collect()),
-                Value::Null,
-            ),
-            Err(e) => (Value::Null, Value::from(e.to_string())),
-        };
+        let steps: Option<Vec<StepJson<'_>>> = chain.as_ref().ok().map(|steps| {
+            steps
+                .iter()
+                .map(|step| StepJson {
+                    step,
+                    reveal: args.reveal,
+                })
+                .collect()
+        });
         return json_line(
             out,
-            &json!({
-                "name": profile.name(),
-                "kind": kind_of(&profile),
-                "region": profile.get("region"),
-                "settings": SettingsJson::new(&profile, args.reveal),
-                "chain": chain_json,
-                "chain_error": chain_error,
-            }),
+            &ShowJson {
+                name: profile.name(),
+                kind: kind_of(&profile),
+                region: profile.get("region"),
+                settings: SettingsJson::new(&profile, args.reveal),
+                chain: steps,
+                chain_error: chain.as_ref().err().map(ToString::to_string),
+            },
         );
     }
     writeln!(out, "profile   {}", profile.name())?;
@@ -92,12 +95,30 @@ pub fn run(args: &ShowArgs, out: &mut Vec<u8>) -> Result<()> {
     Ok(())
 }
 
-fn step_json(step: &Step, reveal: bool) -> Value {
-    let mut map = Map::new();
-    map.insert("type".into(), step.kind.name().into());
-    map.insert("profile".into(), step.profile.as_str().into());
-    for (k, v) in &step.settings {
-        map.insert((*k).into(), shown(k, v, reveal).into());
+#[derive(Serialize)]
+struct ShowJson<'s> {
+    name: &'s str,
+    kind: &'static str,
+    region: Option<&'s str>,
+    settings: SettingsJson<'s>,
+    chain: Option<Vec<StepJson<'s>>>,
+    chain_error: Option<String>,
+}
+
+/// A step as `{"type", "profile", then its settings in the order they are used}`.
+struct StepJson<'s> {
+    step: &'s Step,
+    reveal: bool,
+}
+
+impl Serialize for StepJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.step.settings.len() + 2))?;
+        map.serialize_entry("type", self.step.kind.name())?;
+        map.serialize_entry("profile", &self.step.profile)?;
+        for (k, v) in &self.step.settings {
+            map.serialize_entry(k, shown(k, v, self.reveal))?;
+        }
+        map.end()
     }
-    Value::Object(map)
 }
