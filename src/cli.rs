@@ -177,7 +177,7 @@ pub enum InitShell {
 
 fn profile_candidates() -> ArgValueCandidates {
     ArgValueCandidates::new(|| {
-        crate::cmd::list::profile_names_for_completion()
+        crate::config::profile_names_for_completion()
             .into_iter()
             .map(CompletionCandidate::new)
             .collect::<Vec<_>>()

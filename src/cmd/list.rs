@@ -27,21 +27,6 @@ pub fn run(args: &ListArgs, out: &mut Vec<u8>) -> Result<()> {
     }
 }
 
-/// Profile names for shell completion; a broken file gives no names rather than an error.
-pub fn profile_names_for_completion() -> Vec<String> {
-    let Ok(files) = Files::load() else {
-        return Vec::new();
-    };
-    match files.parse() {
-        Ok(set) => set
-            .profile_names()
-            .into_iter()
-            .map(str::to_string)
-            .collect(),
-        Err(_) => Vec::new(),
-    }
-}
-
 /// `config:12 credentials:3`: the file name and line of each section header.
 pub fn defined_at(sources: &[Origin]) -> String {
     sources

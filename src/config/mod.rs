@@ -98,6 +98,22 @@ impl Files {
     }
 }
 
+/// Profile names for shell completion, from the process environment's files; a missing or
+/// broken file gives no names rather than an error (completion must stay quiet).
+pub fn profile_names_for_completion() -> Vec<String> {
+    let Ok(files) = Files::load() else {
+        return Vec::new();
+    };
+    match files.parse() {
+        Ok(set) => set
+            .profile_names()
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
 fn read_source(kind: FileKind, path: &Path, locations: &Locations) -> Result<SourceFile> {
     let display = locations.display(path);
     let text = read_text(path, &display)?;
