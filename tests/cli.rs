@@ -426,3 +426,24 @@ fn an_unreadable_file_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn use_warns_about_a_profile_whose_chain_is_broken() {
+    let out = run_core(&["use", "loop-a", "--shell", "bash"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("export AWS_PROFILE='loop-a'"));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("awsp: warning: profile 'loop-a' cannot give credentials")
+            && err.contains("infinite loop"),
+        "{err}"
+    );
+    // A profile with settings only is a normal choice: nothing to warn about.
+    let out = run_core(&["use", "settings-only", "--shell", "bash"]);
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "{}",
+        stderr(&out)
+    );
+}

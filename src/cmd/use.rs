@@ -8,7 +8,7 @@ use crate::cli::UseArgs;
 use crate::cmd::unknown_profile;
 use crate::config::Files;
 use crate::env::{self, EnvChange, Mode, Target, process_var};
-use crate::resolve::credentials;
+use crate::resolve::{ChainError, credentials, resolve};
 use crate::shell::Shell;
 
 pub fn run(args: &UseArgs, out: &mut Vec<u8>) -> Result<()> {
@@ -44,7 +44,17 @@ pub fn switch_change(name: &str, mode: Mode, region: Option<&str>) -> Result<Env
         .ok_or_else(|| unknown_profile(&files, &set, name))?;
     let creds = match mode {
         Mode::Creds => Some(credentials(&set, profile.name())?),
-        Mode::Profile => None,
+        Mode::Profile => {
+            // The switch is what was asked for, but every AWS command would fail: say why.
+            // A profile with no credentials at all is fine (the SDKs go on to other sources).
+            match resolve(&set, profile.name()) {
+                Err(ChainError::NoCredentials { .. }) | Ok(_) => {}
+                Err(err) => {
+                    eprintln!("awsp: warning: profile '{name}' cannot give credentials: {err}")
+                }
+            }
+            None
+        }
     };
     let region = region.or_else(|| profile.get("region"));
     let change = env::switch(
