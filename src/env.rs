@@ -96,12 +96,6 @@ impl EnvChange {
         &self.ops
     }
 
-    pub fn get(&self, name: &str) -> Option<&EnvOp> {
-        self.ops.iter().find(|op| match op {
-            EnvOp::Set(n, _) | EnvOp::Unset(n) => n == name,
-        })
-    }
-
     /// An environment variable cannot hold a NUL byte, and its name must be a plain identifier.
     pub fn validate(&self) -> Result<()> {
         for op in &self.ops {
@@ -178,11 +172,7 @@ pub fn active(current: &dyn Fn(&str) -> Option<String>) -> Option<(String, Mode)
 /// Clear what the previous profile left: keys, selectors, other switchers' markers, and the
 /// region only where it still holds the value awsp set (a region exported by hand stays).
 fn clear_previous(change: &mut EnvChange, current: &dyn Fn(&str) -> Option<String>) {
-    for name in CREDENTIAL_VARS
-        .iter()
-        .chain(PROFILE_VARS)
-        .chain(FOREIGN_VARS)
-    {
+    for name in cleared_vars() {
         if current(name).is_some() {
             change.unset(name);
         }

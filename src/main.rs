@@ -17,7 +17,7 @@ fn run(cli: &Cli, out: &mut Vec<u8>) -> anyhow::Result<Option<i32>> {
         Command::Show(args) => cmd::show::run(args, out)?,
         Command::Current(args) => cmd::current::run(args, out)?,
         Command::Use(args) => cmd::r#use::run(args, out)?,
-        Command::Unset(args) => cmd::unset::run(args, out)?,
+        Command::Unset(args) => cmd::unset::run(args, out),
         Command::Init(args) => cmd::init::run(args, out)?,
         Command::Prompt => cmd::prompt::run(out)?,
         Command::Completions(args) => cmd::init::run_completions(args, out)?,

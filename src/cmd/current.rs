@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::cli::CurrentArgs;
 use crate::cmd::json_line;
 use crate::config::Files;
-use crate::env;
+use crate::env::{self, Mode, process_var as var};
 
 /// The profile this shell acts as, and what selects it.
 pub struct Active {
@@ -16,34 +16,21 @@ pub struct Active {
     pub from: &'static str,
 }
 
-fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
-}
-
-/// `AWS_PROFILE`; else the profile `awsp use --creds` exported keys for, while those keys are
-/// still in place; else `default`.
+/// What the environment selects ([`env::active`]), else `default`.
 pub fn active_profile() -> Active {
-    if let Some(name) = var("AWS_PROFILE") {
-        return Active {
+    match env::active(&var) {
+        Some((name, Mode::Profile)) => Active {
             name,
             from: "AWS_PROFILE",
-        };
-    }
-    if let (Some(name), Some(mode), Some(_)) = (
-        var(env::AWSP_PROFILE),
-        var(env::AWSP_MODE),
-        var("AWS_ACCESS_KEY_ID"),
-    ) {
-        if mode == "creds" {
-            return Active {
-                name,
-                from: "credentials exported by `awsp use --creds`",
-            };
-        }
-    }
-    Active {
-        name: "default".into(),
-        from: "default: AWS_PROFILE is not set",
+        },
+        Some((name, Mode::Creds)) => Active {
+            name,
+            from: "credentials exported by `awsp use --creds`",
+        },
+        None => Active {
+            name: "default".into(),
+            from: "default: AWS_PROFILE is not set",
+        },
     }
 }
 

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 
 use anyhow::{Result, anyhow};
 
-use crate::cli::UseArgs;
+use crate::cli::{ShellArg, UseArgs};
 use crate::cmd::unknown_profile;
 use crate::config::Files;
 use crate::env::{self, EnvChange, Mode, Target, process_var};
@@ -12,7 +12,6 @@ use crate::resolve::{ChainError, credentials, resolve};
 use crate::shell::Shell;
 
 pub fn run(args: &UseArgs, out: &mut Vec<u8>) -> Result<()> {
-    let shell = Shell::pick(args.shell.shell, process_var("AWSP_SHELL").as_deref());
     let (name, mut mode) = if args.profile == "-" {
         let previous = process_var(env::AWSP_PREVIOUS)
             .ok_or_else(|| anyhow!("no previous profile to switch back to"))?;
@@ -27,11 +26,18 @@ pub fn run(args: &UseArgs, out: &mut Vec<u8>) -> Result<()> {
         mode = Mode::Creds;
     }
     let change = switch_change(&name, mode, args.region.as_deref())?;
-    out.extend_from_slice(shell.render(&change).as_bytes());
-    if std::io::stdout().is_terminal() {
-        eprintln!("{}", not_evaluated_hint());
-    }
+    emit(&args.shell, &change, out);
     Ok(())
+}
+
+/// Write `change` as code for the shell (`--shell`, else `$AWSP_SHELL`, else POSIX sh). On a
+/// terminal nothing will evaluate it, so say so on stderr.
+pub fn emit(shell: &ShellArg, change: &EnvChange, out: &mut Vec<u8>) {
+    let shell = Shell::pick(shell.shell, process_var("AWSP_SHELL").as_deref());
+    out.extend_from_slice(shell.render(change).as_bytes());
+    if std::io::stdout().is_terminal() {
+        eprintln!("{NOT_EVALUATED_HINT}");
+    }
 }
 
 /// The environment change that switches to profile `name` in `mode`, from the process
@@ -70,9 +76,6 @@ pub fn switch_change(name: &str, mode: Mode, region: Option<&str>) -> Result<Env
 }
 
 /// Said on stderr when the code goes to a terminal, where nothing will eval it.
-pub fn not_evaluated_hint() -> String {
-    "awsp: this shell is unchanged: the code above must be evaluated. Load the integration once \
+const NOT_EVALUATED_HINT: &str = "awsp: this shell is unchanged: the code above must be evaluated. Load the integration once \
      (bash: eval \"$(awsp init bash)\", zsh: eval \"$(awsp init zsh)\", fish: awsp init fish | source, \
-     PowerShell: awsp init powershell | Out-String | Invoke-Expression), or run eval \"$(awsp use PROFILE)\"."
-        .to_string()
-}
+     PowerShell: awsp init powershell | Out-String | Invoke-Expression), or run eval \"$(awsp use PROFILE)\".";
