@@ -73,19 +73,8 @@ pub fn run(args: &CurrentArgs, out: &mut Vec<u8>) -> Result<()> {
         Some(r) => writeln!(out, "region       {r} ({region_from})")?,
         None => writeln!(out, "region       -")?,
     }
-    let state = |f: &crate::config::SourceFile| if f.text.is_some() { "" } else { " (missing)" };
-    writeln!(
-        out,
-        "config       {}{}",
-        files.config.display,
-        state(&files.config)
-    )?;
-    writeln!(
-        out,
-        "credentials  {}{}",
-        files.credentials.display,
-        state(&files.credentials)
-    )?;
+    writeln!(out, "config       {}", files.config.described())?;
+    writeln!(out, "credentials  {}", files.credentials.described())?;
     if let Some(other) = var("AWS_DEFAULT_PROFILE").filter(|p| *p != active.name) {
         writeln!(
             out,

@@ -81,7 +81,8 @@ fn long(files: &Files, set: &ProfileSet<'_>, out: &mut Vec<u8>) -> Result<()> {
         writeln!(
             out,
             "(no profiles in {} or {})",
-            files.config.display, files.credentials.display
+            files.config.described(),
+            files.credentials.described()
         )?;
     }
     Ok(())

@@ -38,15 +38,10 @@ pub fn shown<'v>(key: &str, value: &'v str, reveal: bool) -> &'v str {
 pub fn unknown_profile(files: &Files, set: &ProfileSet<'_>, name: &str) -> anyhow::Error {
     let names = set.profile_names();
     if names.is_empty() {
-        let state = |f: &crate::config::SourceFile| {
-            if f.text.is_some() { "" } else { " (missing)" }
-        };
         return anyhow!(
-            "profile '{name}' not found: there are no profiles in {}{} or {}{}",
-            files.config.display,
-            state(&files.config),
-            files.credentials.display,
-            state(&files.credentials)
+            "profile '{name}' not found: there are no profiles in {} or {}",
+            files.config.described(),
+            files.credentials.described()
         );
     }
     let mut close: Vec<(f64, &str)> = names

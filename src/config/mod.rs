@@ -26,10 +26,19 @@ pub struct SourceFile {
     pub text: Option<String>,
 }
 
+impl SourceFile {
+    /// The path as shown in messages, with ` (missing)` when there is no such file.
+    pub fn described(&self) -> String {
+        match self.text {
+            Some(_) => self.display.clone(),
+            None => format!("{} (missing)", self.display),
+        }
+    }
+}
+
 /// Both files as read from disk.
 #[derive(Debug)]
 pub struct Files {
-    pub locations: Locations,
     pub config: SourceFile,
     pub credentials: SourceFile,
 }
@@ -45,7 +54,6 @@ impl Files {
         let config = read_source(FileKind::Config, &locations.config, &locations)?;
         let credentials = read_source(FileKind::Credentials, &locations.credentials, &locations)?;
         Ok(Files {
-            locations,
             config,
             credentials,
         })
@@ -53,11 +61,6 @@ impl Files {
 
     /// Files given as text, for tests and the conformance vectors.
     pub fn from_text(config: Option<&str>, credentials: Option<&str>) -> Files {
-        let locations = Locations {
-            config: PathBuf::from("config"),
-            credentials: PathBuf::from("credentials"),
-            home: None,
-        };
         let source = |kind, text: Option<&str>, name: &str| SourceFile {
             kind,
             path: PathBuf::from(name),
@@ -67,7 +70,6 @@ impl Files {
         Files {
             config: source(FileKind::Config, config, "config"),
             credentials: source(FileKind::Credentials, credentials, "credentials"),
-            locations,
         }
     }
 
