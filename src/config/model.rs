@@ -50,8 +50,6 @@ enum Class {
 #[derive(Debug, Clone)]
 struct Entry<'a> {
     class: Class,
-    /// For `Other` sections the prefix (`services`); empty otherwise.
-    prefix: &'a str,
     name: &'a str,
     file: usize,
     section: usize,
@@ -118,9 +116,8 @@ impl<'a> ProfileSet<'a> {
             for (section_idx, section) in raw.sections.iter().enumerate() {
                 let (prefix, name) = split_header(section.header);
                 match judge(kind, prefix, name, has_prefixed_default) {
-                    Ok((class, prefix)) => entries.push(Entry {
+                    Ok(class) => entries.push(Entry {
                         class,
-                        prefix,
                         name,
                         file: file_idx,
                         section: section_idx,
@@ -142,18 +139,31 @@ impl<'a> ProfileSet<'a> {
         }
     }
 
-    /// Sorted names of one class, each once.
-    fn names_of(&self, class: Class) -> Vec<&'a str> {
-        // Sorting on the first 16 bytes as one number, and only comparing whole names when
-        // those are equal, halves the cost of sorting 10,000 names that share prefixes.
-        let mut keyed: Vec<(u128, &'a str)> = self
+    /// The entries of one class sorted by name, each name's entries in merge order. (Profiles
+    /// and SSO sessions have no prefix; `Other` sections are never listed.)
+    fn sorted(&self, class: Class) -> Vec<&Entry<'a>> {
+        // Sorting on the first 16 bytes of the name as one number, and comparing whole names
+        // only when those are equal, halves the cost of sorting 10,000 names with shared
+        // prefixes. The entry's index keeps merge order within a name, without a stable
+        // sort's scratch buffer.
+        let mut keyed: Vec<(u128, usize, &Entry<'a>)> = self
             .entries
             .iter()
-            .filter(|e| e.class == class)
-            .map(|e| (prefix_key(e.name), e.name))
+            .enumerate()
+            .filter(|(_, e)| e.class == class)
+            .map(|(i, e)| (prefix_key(e.name), i, e))
             .collect();
-        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| cmp_str(a.1, b.1)));
-        let mut names: Vec<&'a str> = keyed.into_iter().map(|(_, name)| name).collect();
+        keyed.sort_unstable_by(|(ka, ia, a), (kb, ib, b)| {
+            ka.cmp(kb)
+                .then_with(|| cmp_str(a.name, b.name))
+                .then(ia.cmp(ib))
+        });
+        keyed.into_iter().map(|(_, _, e)| e).collect()
+    }
+
+    /// Sorted names of one class, each once.
+    fn names_of(&self, class: Class) -> Vec<&'a str> {
+        let mut names: Vec<&'a str> = self.sorted(class).iter().map(|e| e.name).collect();
         names.dedup_by(|a, b| eq_str(a, b));
         names
     }
@@ -191,33 +201,19 @@ impl<'a> ProfileSet<'a> {
         })
     }
 
-    fn find(&self, class: Class, prefix: &str, name: &str) -> Option<Section<'a>> {
+    fn find(&self, class: Class, name: &str) -> Option<Section<'a>> {
         let entries: Vec<&Entry<'a>> = self
             .entries
             .iter()
-            .filter(|e| e.class == class && eq_str(e.name, name) && eq_str(e.prefix, prefix))
+            .filter(|e| e.class == class && eq_str(e.name, name))
             .collect();
         self.section_of(&entries)
     }
 
     /// Every section of one class, merged by name, sorted by name.
     fn all_of(&self, class: Class) -> Vec<Section<'a>> {
-        let mut keyed: Vec<(u128, &Entry<'a>)> = self
-            .entries
-            .iter()
-            .filter(|e| e.class == class)
-            .map(|e| (prefix_key(e.name), e))
-            .collect();
-        // Stable: within a name, entries keep merge order. The number orders by the name's
-        // first 16 bytes; whole names are compared only when those are equal.
-        keyed.sort_by(|(ka, a), (kb, b)| {
-            cmp_str(a.prefix, b.prefix)
-                .then(ka.cmp(kb))
-                .then_with(|| cmp_str(a.name, b.name))
-        });
-        let entries: Vec<&Entry<'a>> = keyed.into_iter().map(|(_, e)| e).collect();
-        entries
-            .chunk_by(|a, b| eq_str(a.prefix, b.prefix) && eq_str(a.name, b.name))
+        self.sorted(class)
+            .chunk_by(|a, b| eq_str(a.name, b.name))
             .filter_map(|group| self.section_of(group))
             .collect()
     }
@@ -245,16 +241,11 @@ impl<'a> ProfileSet<'a> {
     }
 
     pub fn profile(&self, name: &str) -> Option<Section<'a>> {
-        self.find(Class::Profile, "", name)
+        self.find(Class::Profile, name)
     }
 
     pub fn sso_session(&self, name: &str) -> Option<Section<'a>> {
-        self.find(Class::SsoSession, "", name)
-    }
-
-    /// Another kind of config section, such as `[services NAME]`.
-    pub fn other_section(&self, prefix: &str, name: &str) -> Option<Section<'a>> {
-        self.find(Class::Other, prefix, name)
+        self.find(Class::SsoSession, name)
     }
 
     /// Sections the SDKs skip, in file order.
@@ -332,12 +323,12 @@ fn unicode_trim(s: &str) -> &str {
     }
 }
 
-fn judge<'a>(
+fn judge(
     kind: FileKind,
-    prefix: Option<&'a str>,
+    prefix: Option<&str>,
     name: &str,
     has_prefixed_default: bool,
-) -> Result<(Class, &'a str), String> {
+) -> Result<Class, String> {
     match (kind, prefix) {
         (FileKind::Config, Some(prefix)) => {
             if !is_identifier(name) {
@@ -346,9 +337,9 @@ fn judge<'a>(
                 ));
             }
             Ok(match prefix {
-                "profile" => (Class::Profile, ""),
-                "sso-session" => (Class::SsoSession, ""),
-                other => (Class::Other, other),
+                "profile" => Class::Profile,
+                "sso-session" => Class::SsoSession,
+                _ => Class::Other,
             })
         }
         (FileKind::Config, None) if name == "default" => {
@@ -358,7 +349,7 @@ fn judge<'a>(
                         .into(),
                 )
             } else {
-                Ok((Class::Profile, ""))
+                Ok(Class::Profile)
             }
         }
         (FileKind::Config, None) => Err(format!(
@@ -372,7 +363,7 @@ fn judge<'a>(
         )),
         (FileKind::Credentials, None) => {
             if is_identifier(name) {
-                Ok((Class::Profile, ""))
+                Ok(Class::Profile)
             } else {
                 Err(format!(
                     "section [{name}] ignored: `{name}` is not a valid name"
@@ -471,5 +462,22 @@ mod tests {
         assert_eq!(set.profile("default").map(|d| d.sources().len()), Some(2));
         assert_eq!(set.sso_session_names(), ["s"]);
         assert_eq!(set.ignored_sections().len(), 1);
+        assert_eq!(
+            set.ignored_sections()[0].origin.line,
+            8,
+            "[default] beside [profile default]"
+        );
+    }
+
+    #[test]
+    fn ignored_keys_are_kept_with_their_line() {
+        let set = set_of(
+            "[profile a]\nok = 1\nin valid = 2\n[profile b]\nb!d = 3\n",
+            "",
+        );
+        let lines: Vec<usize> = set.ignored_keys().iter().map(|i| i.origin.line).collect();
+        assert_eq!(lines, [3, 5]);
+        assert!(set.ignored_keys()[0].reason.contains("`in valid`"));
+        assert_eq!(set.profile("a").map(|a| a.settings().len()), Some(1));
     }
 }
