@@ -55,7 +55,7 @@ pub struct ListArgs {
     #[arg(long)]
     pub json: bool,
     /// Show secrets instead of masking them (with --json)
-    #[arg(long)]
+    #[arg(long, requires = "json")]
     pub reveal: bool,
 }
 

@@ -447,3 +447,39 @@ fn use_warns_about_a_profile_whose_chain_is_broken() {
         stderr(&out)
     );
 }
+
+/// The completion scripts call `awsp complete`; PowerShell before 7.3 drops an empty last
+/// argument, so a missing word at `--index` must count as the empty word being completed.
+#[test]
+fn complete_offers_profiles_with_descriptions_even_without_the_empty_word() {
+    for words in [&["awsp", "use", ""][..], &["awsp", "use"][..]] {
+        let out = awsp_cmd(Some(&core().0), Some(&core().1))
+            .args(["complete", "--index", "2", "--describe", "--"])
+            .args(words)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.lines().any(|l| l == "dev-alice"), "{words:?}: {text}");
+        assert!(text.lines().any(|l| l == "sso-dev"), "{words:?}: {text}");
+    }
+    let out = run_core(&["complete", "--index", "1", "--describe", "--", "awsp", "sh"]);
+    assert!(
+        stdout(&out).lines().any(|l| l.starts_with("show\t")),
+        "subcommands come with their help: {}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn pwsh_is_another_name_for_powershell() {
+    let init = |shell: &str| stdout(&run_core(&["init", shell]));
+    assert_eq!(init("pwsh"), init("powershell"));
+    assert!(init("pwsh").contains("Register-ArgumentCompleter"));
+}
+
+#[test]
+fn reveal_only_goes_with_json() {
+    assert_eq!(run_core(&["list", "--reveal"]).status.code(), Some(2));
+    assert!(run_core(&["list", "--json", "--reveal"]).status.success());
+}

@@ -15,7 +15,6 @@
 //! lines are scanned as bytes: such a byte is always that whole character in UTF-8.
 
 use std::borrow::Cow;
-use std::fmt;
 
 /// The only characters the profile format treats as whitespace for trimming.
 pub const WHITESPACE: &[char] = &[' ', '\t'];
@@ -25,12 +24,6 @@ pub const WHITESPACE: &[char] = &[' ', '\t'];
 pub struct ParseError {
     pub line: usize,
     pub message: &'static str,
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.line, self.message)
-    }
 }
 
 /// One `[...]` section as written: `header` is the text between the brackets, comments removed.
