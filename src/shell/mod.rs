@@ -31,16 +31,6 @@ impl Shell {
         }
     }
 
-    pub fn name(self) -> &'static str {
-        match self {
-            Shell::Posix => "sh",
-            Shell::Bash => "bash",
-            Shell::Zsh => "zsh",
-            Shell::Fish => "fish",
-            Shell::PowerShell => "powershell",
-        }
-    }
-
     /// A string literal that the shell reads back as exactly `value`.
     pub fn quote(self, value: &str) -> String {
         match self {
