@@ -12,7 +12,6 @@
 //! scans that list and reads only that profile's sections; only listing sorts.
 
 use std::borrow::Cow;
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use super::parse::{self, RawFile};
@@ -154,9 +153,7 @@ impl<'a> ProfileSet<'a> {
             .map(|(i, e)| (prefix_key(e.name), i, e))
             .collect();
         keyed.sort_unstable_by(|(ka, ia, a), (kb, ib, b)| {
-            ka.cmp(kb)
-                .then_with(|| cmp_str(a.name, b.name))
-                .then(ia.cmp(ib))
+            ka.cmp(kb).then_with(|| a.name.cmp(b.name)).then(ia.cmp(ib))
         });
         keyed.into_iter().map(|(_, _, e)| e).collect()
     }
@@ -164,7 +161,7 @@ impl<'a> ProfileSet<'a> {
     /// Sorted names of one class, each once.
     fn names_of(&self, class: Class) -> Vec<&'a str> {
         let mut names: Vec<&'a str> = self.sorted(class).iter().map(|e| e.name).collect();
-        names.dedup_by(|a, b| eq_str(a, b));
+        names.dedup();
         names
     }
 
@@ -205,7 +202,7 @@ impl<'a> ProfileSet<'a> {
         let entries: Vec<&Entry<'a>> = self
             .entries
             .iter()
-            .filter(|e| e.class == class && eq_str(e.name, name))
+            .filter(|e| e.class == class && e.name == name)
             .collect();
         self.section_of(&entries)
     }
@@ -213,7 +210,7 @@ impl<'a> ProfileSet<'a> {
     /// Every section of one class, merged by name, sorted by name.
     fn all_of(&self, class: Class) -> Vec<Section<'a>> {
         self.sorted(class)
-            .chunk_by(|a, b| eq_str(a.name, b.name))
+            .chunk_by(|a, b| a.name == b.name)
             .filter_map(|group| self.section_of(group))
             .collect()
     }
@@ -275,17 +272,6 @@ impl<'a> ProfileSet<'a> {
     }
 }
 
-/// `a.cmp(b)`, without handing an empty string to `memcmp`. An empty `&str` often has a
-/// dangling pointer (0x1), and glibc's AVX-512 `memcmp` reads it with a masked load that takes a
-/// fault-suppression assist: ~130 ns per comparison instead of ~2 ns.
-fn cmp_str(a: &str, b: &str) -> Ordering {
-    if a.is_empty() || b.is_empty() {
-        a.len().cmp(&b.len())
-    } else {
-        a.cmp(b)
-    }
-}
-
 /// The first 16 bytes of `s` as a big-endian number (zero-padded): ordering by it agrees with
 /// ordering the strings, as far as it goes (names hold no NUL).
 fn prefix_key(s: &str) -> u128 {
@@ -293,11 +279,6 @@ fn prefix_key(s: &str) -> u128 {
     let n = s.len().min(16);
     bytes[..n].copy_from_slice(&s.as_bytes()[..n]);
     u128::from_be_bytes(bytes)
-}
-
-/// `a == b`, with the same care for empty strings as [`cmp_str`].
-fn eq_str(a: &str, b: &str) -> bool {
-    a.len() == b.len() && (a.is_empty() || a == b)
 }
 
 /// `[profile  name]` → (Some("profile"), "name"); `[name]` → (None, "name").
