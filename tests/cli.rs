@@ -20,8 +20,17 @@ fn run(config: Option<&Path>, credentials: Option<&Path>, args: &[&str]) -> Outp
 }
 
 fn run_core(args: &[&str]) -> Output {
+    run_core_with(&[], args)
+}
+
+/// `awsp ARGS` on the core fixtures, with these variables in its environment.
+fn run_core_with(env: &[(&str, &str)], args: &[&str]) -> Output {
     let (config, credentials) = core();
-    run(Some(&config), Some(&credentials), args)
+    awsp_cmd(Some(&config), Some(&credentials))
+        .envs(env.iter().copied())
+        .args(args)
+        .output()
+        .expect("awsp runs")
 }
 
 fn json(out: &Output) -> Value {
@@ -63,12 +72,7 @@ fn list_with_no_files_is_empty_not_an_error() {
 
 #[test]
 fn list_long_is_a_table_with_the_active_marker() {
-    let (config, credentials) = core();
-    let out = awsp_cmd(Some(&config), Some(&credentials))
-        .env("AWS_PROFILE", "dev-bob")
-        .args(["list", "--long"])
-        .output()
-        .unwrap();
+    let out = run_core_with(&[("AWS_PROFILE", "dev-bob")], &["list", "--long"]);
     insta::assert_snapshot!(stdout(&out));
 }
 
@@ -227,11 +231,7 @@ fn show_readable_names_where_each_setting_comes_from() {
 #[test]
 fn current_reports_what_the_environment_selects() {
     let (config, credentials) = core();
-    let out = awsp_cmd(Some(&config), Some(&credentials))
-        .env("AWS_PROFILE", "dev-alice")
-        .args(["current", "--json"])
-        .output()
-        .unwrap();
+    let out = run_core_with(&[("AWS_PROFILE", "dev-alice")], &["current", "--json"]);
     let doc = json(&out);
     assert_eq!(
         doc,
@@ -239,30 +239,25 @@ fn current_reports_what_the_environment_selects() {
             "config_file": config.display().to_string(),
             "credentials_file": credentials.display().to_string(), "defined": true})
     );
-    let out = awsp_cmd(Some(&config), Some(&credentials))
-        .env("AWS_PROFILE", "ghost")
-        .env("AWS_REGION", "ap-east-1")
-        .args(["current", "--json"])
-        .output()
-        .unwrap();
+    let out = run_core_with(
+        &[("AWS_PROFILE", "ghost"), ("AWS_REGION", "ap-east-1")],
+        &["current", "--json"],
+    );
     let doc = json(&out);
     assert_eq!(doc["profile"], "ghost");
     assert_eq!(doc["defined"], false);
     assert_eq!(doc["region"], "ap-east-1");
-    let out = awsp_cmd(Some(&config), Some(&credentials))
-        .env("AWS_PROFILE", "ghost")
-        .arg("current")
-        .output()
-        .unwrap();
+    let out = run_core_with(&[("AWS_PROFILE", "ghost")], &["current"]);
     assert!(out.status.success());
     assert!(stdout(&out).contains("not defined"), "{}", stdout(&out));
-    let out = awsp_cmd(Some(&config), Some(&credentials))
-        .env("AWS_PROFILE", "dev-alice")
-        .env("AWS_DEFAULT_PROFILE", "dev-bob")
-        .env("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")
-        .arg("current")
-        .output()
-        .unwrap();
+    let out = run_core_with(
+        &[
+            ("AWS_PROFILE", "dev-alice"),
+            ("AWS_DEFAULT_PROFILE", "dev-bob"),
+            ("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE"),
+        ],
+        &["current"],
+    );
     let text = stdout(&out);
     assert!(
         text.contains("AWS_DEFAULT_PROFILE=dev-bob is set")
