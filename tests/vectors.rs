@@ -16,7 +16,7 @@ fn vectors_dir() -> Option<PathBuf> {
     if dir.is_dir() {
         return Some(dir);
     }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
+    if common::under_ci() {
         panic!("{} is required under CI=true", dir.display());
     }
     eprintln!("skipped: {} not found", dir.display());

@@ -17,7 +17,7 @@ pub fn fixture(path: &str) -> PathBuf {
     repo_root().join("tests/fixtures").join(path)
 }
 
-fn under_ci() -> bool {
+pub fn under_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
