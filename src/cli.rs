@@ -62,8 +62,12 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The profile to show
-    #[arg(add = profile_candidates())]
-    pub profile: String,
+    #[arg(add = profile_candidates(), value_name = "PROFILE", required_unless_present = "profile_option")]
+    pub name: Option<String>,
+    /// The profile to show, for a name that starts with `-`
+    #[arg(long = "profile", short = 'p', id = "profile_option", value_name = "PROFILE",
+        allow_hyphen_values = true, conflicts_with = "name", add = profile_candidates())]
+    pub profile_option: Option<String>,
     /// JSON output
     #[arg(long)]
     pub json: bool,
@@ -82,8 +86,13 @@ pub struct CurrentArgs {
 #[derive(Debug, Args)]
 pub struct UseArgs {
     /// The profile to switch to; `-` switches back to the previous one
-    #[arg(add = profile_candidates())]
-    pub profile: String,
+    #[arg(add = profile_candidates(), value_name = "PROFILE", required_unless_present = "profile_option")]
+    pub name: Option<String>,
+    /// The profile to switch to, for a name that starts with `-` (`--profile -` is the
+    /// profile named `-`)
+    #[arg(long = "profile", short = 'p', id = "profile_option", value_name = "PROFILE",
+        allow_hyphen_values = true, conflicts_with = "name", add = profile_candidates())]
+    pub profile_option: Option<String>,
     /// Export the profile's resolved credentials instead of AWS_PROFILE
     #[arg(long)]
     pub creds: bool,
@@ -120,14 +129,46 @@ pub struct InitArgs {
 #[derive(Debug, Args)]
 pub struct ExecArgs {
     /// The profile whose credentials the command gets
-    #[arg(add = profile_candidates())]
-    pub profile: String,
+    #[arg(add = profile_candidates(), value_name = "PROFILE", required_unless_present = "profile_option")]
+    pub name: Option<String>,
+    /// The profile, for a name that starts with `-`
+    #[arg(long = "profile", short = 'p', id = "profile_option", value_name = "PROFILE",
+        allow_hyphen_values = true, conflicts_with = "name", add = profile_candidates())]
+    pub profile_option: Option<String>,
     /// Set this region instead of the profile's
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
     /// The command and its arguments
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<OsString>,
+}
+
+/// The profile named by the positional argument or by `--profile` (clap requires exactly one).
+fn profile_of<'a>(name: &'a Option<String>, option: &'a Option<String>) -> &'a str {
+    name.as_deref().or(option.as_deref()).unwrap_or_default()
+}
+
+impl ShowArgs {
+    pub fn profile(&self) -> &str {
+        profile_of(&self.name, &self.profile_option)
+    }
+}
+
+impl UseArgs {
+    pub fn profile(&self) -> &str {
+        profile_of(&self.name, &self.profile_option)
+    }
+
+    /// `awsp use -`: back to the previous profile (`--profile -` names a profile instead).
+    pub fn is_back(&self) -> bool {
+        self.name.as_deref() == Some("-")
+    }
+}
+
+impl ExecArgs {
+    pub fn profile(&self) -> &str {
+        profile_of(&self.name, &self.profile_option)
+    }
 }
 
 #[derive(Debug, Args)]

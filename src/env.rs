@@ -19,12 +19,31 @@ pub const PROFILE_VARS: &[&str] = &["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];
 
 pub const REGION_VARS: &[&str] = &["AWS_REGION", "AWS_DEFAULT_REGION"];
 
-/// Other switchers' markers that would make a prompt show the wrong profile.
+/// Other tools' markers of a profile or session, which prompts (starship reads
+/// `AWSU_PROFILE`, `AWS_VAULT`, `AWSUME_PROFILE`, `AWS_PROFILE`, `AWS_SSO_PROFILE`) and the
+/// tools themselves would take for the active one: awsume, aws-vault, aws-sso-cli, saml2aws,
+/// assume-role, and granted's `assume` (the variables its scripts export, by name).
 pub const FOREIGN_VARS: &[&str] = &[
     "AWSUME_PROFILE",
     "AWSUME_EXPIRATION",
     "AWSUME_DEFAULT_PROFILE",
+    "AWSU_PROFILE",
     "AWS_VAULT",
+    "AWS_SSO_PROFILE",
+    "AWS_SSO_ACCOUNT_ID",
+    "AWS_SSO_ROLE_NAME",
+    "AWS_SSO_ROLE_ARN",
+    "AWS_SSO_SESSION_EXPIRATION",
+    "AWS_SSO_DEFAULT_REGION",
+    "SAML2AWS_PROFILE",
+    "ASSUMED_ROLE",
+    "GRANTED_SSO",
+    "GRANTED_SSO_START_URL",
+    "GRANTED_SSO_ROLE_NAME",
+    "GRANTED_SSO_REGION",
+    "GRANTED_SSO_ACCOUNT_ID",
+    "GRANTED_AWS_ROLE_PROFILE",
+    "GRANTED_COMMAND",
 ];
 
 /// awsp's own bookkeeping.
@@ -154,15 +173,21 @@ pub struct Target<'a> {
     pub credentials: Option<&'a crate::resolve::Credentials>,
 }
 
-/// The profile active now, as awsp sees it, and how it was applied.
+/// A variable's value, where an empty one counts as unset.
+fn value(current: &dyn Fn(&str) -> Option<String>, name: &str) -> Option<String> {
+    current(name).filter(|v| !v.is_empty())
+}
+
+/// The profile active now, as awsp sees it, and how it was applied. `current` reads a
+/// variable ([`process_var`] or [`process_env`]); empty values count as unset.
 pub fn active(current: &dyn Fn(&str) -> Option<String>) -> Option<(String, Mode)> {
-    let awsp_profile = current(AWSP_PROFILE);
-    let awsp_mode = current(AWSP_MODE).and_then(|m| Mode::from_name(&m));
-    if let Some(profile) = current("AWS_PROFILE") {
+    let awsp_profile = value(current, AWSP_PROFILE);
+    let awsp_mode = value(current, AWSP_MODE).and_then(|m| Mode::from_name(&m));
+    if let Some(profile) = value(current, "AWS_PROFILE") {
         return Some((profile, Mode::Profile));
     }
     match (awsp_profile, awsp_mode) {
-        (Some(profile), Some(Mode::Creds)) if current("AWS_ACCESS_KEY_ID").is_some() => {
+        (Some(profile), Some(Mode::Creds)) if value(current, "AWS_ACCESS_KEY_ID").is_some() => {
             Some((profile, Mode::Creds))
         }
         _ => None,
@@ -171,15 +196,17 @@ pub fn active(current: &dyn Fn(&str) -> Option<String>) -> Option<(String, Mode)
 
 /// Clear what the previous profile left: keys, selectors, other switchers' markers, and the
 /// region only where it still holds the value awsp set (a region exported by hand stays).
+/// A variable is cleared when it is set at all: also when empty (botocore reads an empty
+/// `AWS_PROFILE` as the profile named ``, and fails) or not UTF-8.
 fn clear_previous(change: &mut EnvChange, current: &dyn Fn(&str) -> Option<String>) {
     for name in cleared_vars() {
         if current(name).is_some() {
             change.unset(name);
         }
     }
-    let awsp_region = current(AWSP_REGION);
+    let awsp_region = value(current, AWSP_REGION);
     for name in REGION_VARS {
-        if let (Some(value), Some(ours)) = (current(name), &awsp_region) {
+        if let (Some(value), Some(ours)) = (value(current, name), &awsp_region) {
             if &value == ours {
                 change.unset(name);
             }
@@ -192,8 +219,9 @@ fn clear_previous(change: &mut EnvChange, current: &dyn Fn(&str) -> Option<Strin
     }
 }
 
-/// The change that switches from the current environment to `target`.
-/// `current` reads a variable of the environment being changed (empty counts as unset).
+/// The change that switches from the current environment to `target`. `current` reads a
+/// variable of the environment being changed as [`process_env`] does: `Some` whenever it is
+/// set, also empty.
 pub fn switch(current: &dyn Fn(&str) -> Option<String>, target: &Target<'_>) -> EnvChange {
     let mut change = EnvChange::new();
     let previous = active(current);
@@ -242,19 +270,37 @@ pub fn switch(current: &dyn Fn(&str) -> Option<String>, target: &Target<'_>) -> 
     change
 }
 
-/// The change that clears everything awsp manages.
+/// The change that clears everything awsp manages, except what `awsp use -` needs: as `cd -`
+/// after leaving a directory, the profile active before the unset becomes the previous one
+/// (when none was active, the previous one stays).
 pub fn clear(current: &dyn Fn(&str) -> Option<String>) -> EnvChange {
     let mut change = EnvChange::new();
+    let previous = active(current);
     clear_previous(&mut change, current);
-    for name in AWSP_VARS {
+    for name in [AWSP_PROFILE, AWSP_MODE] {
         if current(name).is_some() {
             change.unset(name);
+        }
+    }
+    if let Some((name, mode)) = previous {
+        if value(current, AWSP_PREVIOUS).as_deref() != Some(name.as_str()) {
+            change.set(AWSP_PREVIOUS, name);
+        }
+        if value(current, AWSP_PREVIOUS_MODE).as_deref() != Some(mode.name()) {
+            change.set(AWSP_PREVIOUS_MODE, mode.name());
         }
     }
     change
 }
 
-/// The process environment, with empty values read as unset.
+/// A variable of the process environment as a value: unset, empty or not, is `None`; a
+/// value that is not UTF-8 is read lossily (it can name no profile awsp knows).
 pub fn process_var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
+    process_env(name).filter(|v| !v.is_empty())
+}
+
+/// A variable of the process environment, `Some` whenever it is set: also when it is empty or
+/// not UTF-8 (read lossily), so that a switch clears it by name whatever its bytes.
+pub fn process_env(name: &str) -> Option<String> {
+    std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
 }

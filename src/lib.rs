@@ -8,4 +8,6 @@ pub mod cmd;
 pub mod config;
 pub mod env;
 pub mod resolve;
+pub mod secret;
 pub mod shell;
+pub mod terminal;

@@ -49,8 +49,10 @@ fn main() -> ExitCode {
             }
         }
         Err(err) => {
-            // One line: the message and its causes.
-            let message = format!("{err:#}").replace('\n', " ");
+            // One line: the message and its causes, with what a terminal would act on (also
+            // newlines) escaped: messages quote names and values from files.
+            let message = format!("{err:#}");
+            let message = awsp::terminal::escaped(&message);
             eprintln!("awsp: {message}");
             ExitCode::FAILURE
         }

@@ -195,7 +195,13 @@ fn show_json_gives_the_chain_base_first() {
     assert_eq!(
         proc_["chain"],
         serde_json::json!([{"type": "credential_process", "profile": "proc",
-            "credential_process": "/usr/local/bin/get-creds --profile proc"}])
+            "credential_process": "/usr/local/bin/get-creds ********"}]),
+        "the arguments are masked, as the SDKs redact them"
+    );
+    let revealed = json(&run_core(&["show", "proc", "--json", "--reveal"]));
+    assert_eq!(
+        revealed["chain"][0]["credential_process"],
+        "/usr/local/bin/get-creds --profile proc"
     );
     let revealed = json(&run_core(&["show", "dev-bob", "--json", "--reveal"]));
     assert_eq!(revealed["chain"][0]["aws_session_token"], "zz1");
@@ -236,6 +242,7 @@ fn current_reports_what_the_environment_selects() {
     assert_eq!(
         doc,
         serde_json::json!({"profile": "dev-alice", "region": "eu-west-1",
+            "region_source": "profile", "region_profile": "dev-alice",
             "config_file": config.display().to_string(),
             "credentials_file": credentials.display().to_string(), "defined": true})
     );
@@ -247,6 +254,8 @@ fn current_reports_what_the_environment_selects() {
     assert_eq!(doc["profile"], "ghost");
     assert_eq!(doc["defined"], false);
     assert_eq!(doc["region"], "ap-east-1");
+    assert_eq!(doc["region_source"], "AWS_REGION");
+    assert_eq!(doc["region_profile"], Value::Null);
     let out = run_core_with(&[("AWS_PROFILE", "ghost")], &["current"]);
     assert!(out.status.success());
     assert!(stdout(&out).contains("not defined"), "{}", stdout(&out));

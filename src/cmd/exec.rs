@@ -10,7 +10,7 @@ use crate::env::{EnvOp, Mode};
 
 /// Returns the exit code to leave with (only when the command could not replace this process).
 pub fn run(args: &ExecArgs) -> Result<i32> {
-    let change = switch_change(&args.profile, Mode::Creds, args.region.as_deref())?;
+    let change = switch_change(args.profile(), Mode::Creds, args.region.as_deref())?;
     let (program, rest) = args
         .command
         .split_first()
@@ -23,7 +23,8 @@ pub fn run(args: &ExecArgs) -> Result<i32> {
             EnvOp::Unset(name) => command.env_remove(name),
         };
     }
-    let name = program.to_string_lossy();
+    let program_name = program.to_string_lossy();
+    let name = crate::terminal::escaped(&program_name);
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;

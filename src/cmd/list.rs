@@ -1,5 +1,6 @@
 //! `awsp list`: names (for completion, so plain and fast), `--long` table, `--json`.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use anyhow::Result;
@@ -7,9 +8,10 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::cli::ListArgs;
-use crate::cmd::{current, json_line, shown};
+use crate::cmd::{current, human, json_line};
 use crate::config::{Files, Origin, ProfileSet, Section};
 use crate::resolve::kind_of;
+use crate::secret::shown;
 
 pub fn run(args: &ListArgs, out: &mut Vec<u8>) -> Result<()> {
     let files = Files::load()?;
@@ -37,6 +39,13 @@ pub fn defined_at(sources: &[Origin]) -> String {
 }
 
 fn long(files: &Files, set: &ProfileSet<'_>, out: &mut Vec<u8>) -> Result<()> {
+    let mut buf = Vec::new();
+    long_table(files, set, &mut buf)?;
+    human(out, &buf);
+    Ok(())
+}
+
+fn long_table(files: &Files, set: &ProfileSet<'_>, out: &mut Vec<u8>) -> Result<()> {
     let active = current::active_profile();
     let rows: Vec<[String; 5]> = set
         .profiles()
@@ -91,7 +100,7 @@ fn long(files: &Files, set: &ProfileSet<'_>, out: &mut Vec<u8>) -> Result<()> {
 /// A profile's or SSO session's effective settings, serialized as a JSON object (sorted by
 /// key), secrets masked unless `reveal`. Borrowed, so 10,000 profiles cost no copies.
 pub struct SettingsJson<'s> {
-    settings: Vec<(&'s str, &'s str)>,
+    settings: Vec<(&'s str, Cow<'s, str>)>,
 }
 
 impl<'s> SettingsJson<'s> {

@@ -14,24 +14,7 @@ pub mod r#use;
 use anyhow::{Result, anyhow};
 
 use crate::config::{Files, ProfileSet};
-
-/// Keys whose values are secrets: masked unless `--reveal`.
-pub fn is_secret_key(key: &str) -> bool {
-    key.contains("secret")
-        || key.contains("password")
-        || key == "aws_security_token"
-        || (key.ends_with("_token") && !key.starts_with("sso_"))
-}
-
-pub const MASK: &str = "********";
-
-pub fn shown<'v>(key: &str, value: &'v str, reveal: bool) -> &'v str {
-    if !reveal && is_secret_key(key) && !value.is_empty() {
-        MASK
-    } else {
-        value
-    }
-}
+use crate::terminal;
 
 /// The error for a profile that is not defined, with the closest names as suggestions (or,
 /// when there are no profiles at all, the files that were read).
@@ -65,9 +48,19 @@ pub fn unknown_profile(files: &Files, set: &ProfileSet<'_>, name: &str) -> anyho
     }
 }
 
-/// A JSON document followed by a newline.
+/// A JSON document followed by a newline, with the characters a terminal acts on escaped
+/// ([`terminal::json_safe`]: the same document).
 pub fn json_line(out: &mut Vec<u8>, value: &impl serde::Serialize) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
+    let text = serde_json::to_string_pretty(value)?;
+    out.extend_from_slice(terminal::json_safe(&text).as_bytes());
     out.push(b'\n');
     Ok(())
+}
+
+/// Human-readable output, written into `text` by a command, goes into `out` with every
+/// character a terminal would act on escaped ([`terminal::escaped_lines`]), whatever part of
+/// it came from a file or the environment.
+pub fn human(out: &mut Vec<u8>, text: &[u8]) {
+    let text = String::from_utf8_lossy(text);
+    out.extend_from_slice(terminal::escaped_lines(&text).as_bytes());
 }

@@ -8,16 +8,18 @@ use serde::ser::{SerializeMap, Serializer};
 
 use crate::cli::ShowArgs;
 use crate::cmd::list::{SettingsJson, defined_at};
-use crate::cmd::{json_line, shown, unknown_profile};
+use crate::cmd::{human, json_line, unknown_profile};
 use crate::config::Files;
 use crate::resolve::{Step, kind_of, resolve};
+use crate::secret::shown;
 
 pub fn run(args: &ShowArgs, out: &mut Vec<u8>) -> Result<()> {
     let files = Files::load()?;
     let set = files.parse()?;
+    let name = args.profile();
     let profile = set
-        .profile(&args.profile)
-        .ok_or_else(|| unknown_profile(&files, &set, &args.profile))?;
+        .profile(name)
+        .ok_or_else(|| unknown_profile(&files, &set, name))?;
     let chain = resolve(&set, profile.name());
     if args.json {
         let steps: Option<Vec<StepJson<'_>>> = chain.as_ref().ok().map(|steps| {
@@ -41,17 +43,20 @@ pub fn run(args: &ShowArgs, out: &mut Vec<u8>) -> Result<()> {
             },
         );
     }
-    writeln!(out, "profile   {}", profile.name())?;
-    writeln!(out, "kind      {}", kind_of(&profile))?;
-    writeln!(out, "region    {}", profile.get("region").unwrap_or("-"))?;
-    writeln!(out, "defined   {}", defined_at(profile.sources()))?;
+    // Written here, escaped for the terminal into `out` at the end.
+    let mut buf = Vec::new();
+    let text = &mut buf;
+    writeln!(text, "profile   {}", profile.name())?;
+    writeln!(text, "kind      {}", kind_of(&profile))?;
+    writeln!(text, "region    {}", profile.get("region").unwrap_or("-"))?;
+    writeln!(text, "defined   {}", defined_at(profile.sources()))?;
     let settings = profile.settings();
-    writeln!(out, "\nsettings")?;
+    writeln!(text, "\nsettings")?;
     if settings.is_empty() {
-        writeln!(out, "  (none)")?;
+        writeln!(text, "  (none)")?;
     }
     let width = settings.iter().map(|s| s.key.len()).max().unwrap_or(0);
-    let shown_values: Vec<&str> = settings
+    let shown_values: Vec<_> = settings
         .iter()
         .map(|s| shown(&s.key, &s.value, args.reveal))
         .collect();
@@ -65,33 +70,34 @@ pub fn run(args: &ShowArgs, out: &mut Vec<u8>) -> Result<()> {
         let at = files.at(s.origin);
         if value.contains('\n') {
             // A multi-line value (sub-properties): where it is, then its lines indented.
-            writeln!(out, "  {:width$}  {at}", s.key)?;
+            writeln!(text, "  {:width$}  {at}", s.key)?;
             for line in value.lines().filter(|l| !l.is_empty()) {
-                writeln!(out, "  {:width$}    {line}", "")?;
+                writeln!(text, "  {:width$}    {line}", "")?;
             }
         } else {
             let pad = value_width - value.chars().count();
-            writeln!(out, "  {:width$}  {value}{:pad$}  {at}", s.key, "")?;
+            writeln!(text, "  {:width$}  {value}{:pad$}  {at}", s.key, "")?;
         }
     }
-    writeln!(out, "\ncredential chain")?;
+    writeln!(text, "\ncredential chain")?;
     match &chain {
         Ok(steps) => {
             for (i, step) in steps.iter().enumerate() {
                 writeln!(
-                    out,
+                    text,
                     "  {}. {} (profile {})",
                     i + 1,
                     step.kind.name(),
                     step.profile
                 )?;
                 for (k, v) in &step.settings {
-                    writeln!(out, "       {k} = {}", shown(k, v, args.reveal))?;
+                    writeln!(text, "       {k} = {}", shown(k, v, args.reveal))?;
                 }
             }
         }
-        Err(e) => writeln!(out, "  cannot be resolved: {e}")?,
+        Err(e) => writeln!(text, "  cannot be resolved: {e}")?,
     }
+    human(out, &buf);
     Ok(())
 }
 
@@ -117,7 +123,7 @@ impl Serialize for StepJson<'_> {
         map.serialize_entry("type", self.step.kind.name())?;
         map.serialize_entry("profile", &self.step.profile)?;
         for (k, v) in &self.step.settings {
-            map.serialize_entry(k, shown(k, v, self.reveal))?;
+            map.serialize_entry(k, &shown(k, v, self.reveal))?;
         }
         map.end()
     }

@@ -2,8 +2,8 @@
 
 use crate::cli::UnsetArgs;
 use crate::cmd::r#use::emit;
-use crate::env::{self, process_var};
+use crate::env;
 
 pub fn run(args: &UnsetArgs, out: &mut Vec<u8>) {
-    emit(&args.shell, &env::clear(&process_var), out);
+    emit(&args.shell, &env::clear(&env::process_env), out);
 }

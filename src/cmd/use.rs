@@ -12,7 +12,7 @@ use crate::resolve::{ChainError, credentials, resolve};
 use crate::shell::Shell;
 
 pub fn run(args: &UseArgs, out: &mut Vec<u8>) -> Result<()> {
-    let (name, mut mode) = if args.profile == "-" {
+    let (name, mut mode) = if args.is_back() {
         let previous = process_var(env::AWSP_PREVIOUS)
             .ok_or_else(|| anyhow!("no previous profile to switch back to"))?;
         let mode = process_var(env::AWSP_PREVIOUS_MODE)
@@ -20,7 +20,7 @@ pub fn run(args: &UseArgs, out: &mut Vec<u8>) -> Result<()> {
             .unwrap_or(Mode::Profile);
         (previous, mode)
     } else {
-        (args.profile.clone(), Mode::Profile)
+        (args.profile().to_string(), Mode::Profile)
     };
     if args.creds {
         mode = Mode::Creds;
@@ -64,7 +64,7 @@ pub fn switch_change(name: &str, mode: Mode, region: Option<&str>) -> Result<Env
     };
     let region = region.or_else(|| profile.get("region"));
     let change = env::switch(
-        &process_var,
+        &env::process_env,
         &Target {
             profile: profile.name(),
             region: region.filter(|r| !r.is_empty()),
