@@ -197,7 +197,7 @@ pub fn active(current: &dyn Fn(&str) -> Option<String>) -> Option<(String, Mode)
 /// Clear what the previous profile left: keys, selectors, other switchers' markers, and the
 /// region only where it still holds the value awsp set (a region exported by hand stays).
 /// A variable is cleared when it is set at all: also when empty (botocore reads an empty
-/// `AWS_PROFILE` as the profile named ``, and fails) or not UTF-8.
+/// `AWS_PROFILE` as a profile with an empty name, and fails) or not UTF-8.
 fn clear_previous(change: &mut EnvChange, current: &dyn Fn(&str) -> Option<String>) {
     for name in cleared_vars() {
         if current(name).is_some() {

@@ -413,20 +413,36 @@ fn a_closed_stdout_pipe_is_not_an_error() {
     assert!(out.stderr.is_empty(), "{}", stderr(&out));
 }
 
+/// As root, permissions never stop a read: then awsp runs as `nobody` (through `setpriv`), so
+/// that the path is covered in CI too.
 #[test]
 fn an_unreadable_file_is_a_clear_error() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let config = dir.path().join("config");
     std::fs::write(&config, "[profile a]\n").unwrap();
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o000)).unwrap();
-    if std::fs::read(&config).is_ok() {
-        eprintln!("skipped: running as root, permissions do not stop reads");
-        return;
-    }
-    let err = assert_clean_error(&run(Some(&config), None, &["list"]));
+    let mut cmd = if std::fs::read(&config).is_ok() {
+        let Some(setpriv) = common::require_tool("setpriv") else {
+            return;
+        };
+        // A copy of the binary where `nobody` can run it, wherever the repository is.
+        let bin = dir.path().join("awsp");
+        std::fs::copy(common::awsp_bin(), &bin).unwrap();
+        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let mut cmd = std::process::Command::new(setpriv);
+        common::clean_env(&mut cmd, Some(&config), None);
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(bin);
+        cmd
+    } else {
+        awsp_cmd(Some(&config), None)
+    };
+    let err = assert_clean_error(&cmd.arg("list").output().unwrap());
     assert!(
-        err.contains("could not read") && err.contains("Permission denied"),
+        err.contains(&format!("could not read {}", config.display()))
+            && err.contains("Permission denied"),
         "{err}"
     );
 }
@@ -486,4 +502,477 @@ fn pwsh_is_another_name_for_powershell() {
 fn reveal_only_goes_with_json() {
     assert_eq!(run_core(&["list", "--reveal"]).status.code(), Some(2));
     assert!(run_core(&["list", "--json", "--reveal"]).status.success());
+}
+
+fn secrets() -> (PathBuf, PathBuf) {
+    (fixture("secrets/config"), fixture("secrets/credentials"))
+}
+
+/// Every value in `tests/fixtures/secrets/` marked `LEAK-01` .. `LEAK-19`.
+const LEAKS: usize = 19;
+
+/// What `awsp ARGS` printed (stdout and stderr), on the secrets fixture with `env`.
+fn secrets_output(env: &[(&str, &str)], args: &[&str]) -> String {
+    let (config, credentials) = secrets();
+    let out = awsp_cmd(Some(&config), Some(&credentials))
+        .envs(env.iter().copied())
+        .args(args)
+        .output()
+        .expect("awsp runs");
+    format!("{}{}", stdout(&out), stderr(&out))
+}
+
+/// One rule masks every secret-looking key and sub-property, in every output path.
+#[test]
+fn secrets_are_masked_in_every_output_without_reveal() {
+    let profiles = ["default", "subs", "names", "proc", "chain", "sso", "keys"];
+    // (environment, arguments)
+    type Invocation<'a> = (Vec<(&'a str, &'a str)>, Vec<&'a str>);
+    let mut runs: Vec<Invocation<'_>> = vec![
+        (vec![], vec!["list"]),
+        (vec![], vec!["list", "--long"]),
+        (vec![], vec!["list", "--json"]),
+    ];
+    for p in profiles {
+        runs.push((vec![], vec!["show", p]));
+        runs.push((vec![], vec!["show", p, "--json"]));
+        runs.push((vec![], vec!["show", "--profile", p]));
+        runs.push((vec![("AWS_PROFILE", p)], vec!["current"]));
+        runs.push((vec![("AWS_PROFILE", p)], vec!["current", "--json"]));
+        runs.push((vec![("AWS_PROFILE", p)], vec!["list", "--long"]));
+        runs.push((vec![], vec!["use", p, "--shell", "bash"]));
+        runs.push((vec![], vec!["use", p, "--shell", "fish"]));
+    }
+    // Errors and warnings: a failing credential_process, unsupported chains.
+    for p in ["proc", "sso", "chain", "subs"] {
+        runs.push((vec![], vec!["use", p, "--creds", "--shell", "bash"]));
+        runs.push((vec![], vec!["exec", p, "--", "true"]));
+    }
+    for (env, args) in &runs {
+        let text = secrets_output(env, args);
+        assert!(
+            !text.contains("LEAK-"),
+            "awsp {args:?} shows a secret:\n{text}"
+        );
+    }
+
+    // The test can fail: with --reveal every marked value is there.
+    let mut revealed = secrets_output(&[], &["list", "--json", "--reveal"]);
+    for p in profiles {
+        revealed += &secrets_output(&[], &["show", p, "--reveal"]);
+    }
+    for n in 1..=LEAKS {
+        let marker = format!("LEAK-{n:02}");
+        assert!(
+            revealed.contains(&marker),
+            "{marker} not in the fixture output"
+        );
+    }
+    // And what is not secret is still shown.
+    let text = secrets_output(&[], &["show", "subs"]);
+    assert!(
+        text.contains("max_concurrent_requests = 10")
+            && text.contains("aws_secret_access_key = ********"),
+        "{text}"
+    );
+    let doc = json(&run(
+        Some(&secrets().0),
+        Some(&secrets().1),
+        &["show", "names", "--json"],
+    ));
+    assert_eq!(doc["settings"]["aws_access_key_id"], "AKIDNAMESNOTSECRET");
+    assert_eq!(
+        doc["settings"]["endpoint_url"],
+        "https://user:********@example.com/path"
+    );
+}
+
+/// Characters a terminal acts on: none may reach the human output raw.
+fn assert_no_terminal_controls(what: &str, text: &str) {
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|c| {
+            (c.is_control() && *c != '\n')
+                || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect();
+    assert!(bad.is_empty(), "{what}: raw {bad:?} in {text:?}");
+}
+
+#[test]
+fn control_characters_from_files_and_the_environment_are_escaped_for_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let role = "arn:aws:iam::1:role/\x1b[2J\x1b]0;owned\x07\u{9b}31m\u{202e}evil";
+    let session = "corp\x1b[31m\u{2066}";
+    std::fs::write(
+        &config,
+        format!(
+            "[profile hostile]\nrole_arn = {role}\nsource_profile = base\nregion = eu\x1b[1m\n\
+             [profile base]\naws_access_key_id = AKID\naws_secret_access_key = s\n\
+             [profile sso]\nsso_session = {session}\nsso_account_id = 1\nsso_role_name = r\n"
+        ),
+    )
+    .unwrap();
+    let run_here = |env: &[(&str, &str)], args: &[&str]| {
+        awsp_cmd(Some(&config), None)
+            .envs(env.iter().copied())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for args in [
+        &["show", "hostile"][..],
+        &["show", "sso"],
+        &["list", "--long"],
+        &["show", "hostile", "--json"],
+        &["list", "--json"],
+    ] {
+        let out = run_here(&[], args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert_no_terminal_controls(&format!("{args:?}"), &stdout(&out));
+    }
+    let text = stdout(&run_here(&[], &["show", "hostile"]));
+    assert!(
+        text.contains("role/\\e[2J\\e]0;owned\\x07\\u{9b}31m\\u{202e}evil"),
+        "escaped, not dropped: {text}"
+    );
+    // JSON stays the exact value (escaped the JSON way).
+    let doc = json(&run_here(&[], &["show", "hostile", "--json"]));
+    assert_eq!(doc["settings"]["role_arn"], role);
+    assert_eq!(doc["chain"][1]["role_arn"], role);
+    let doc = json(&run_here(&[], &["show", "sso", "--json"]));
+    assert_eq!(doc["settings"]["sso_session"], session);
+
+    // Errors and warnings: the whole line is escaped.
+    let out = run_here(&[], &["use", "sso", "--creds"]);
+    let err = assert_clean_error(&out);
+    assert_no_terminal_controls("error", err.trim_end_matches('\n'));
+    let out = run_here(&[], &["use", "sso", "--shell", "bash"]);
+    let err = stderr(&out);
+    assert!(err.contains("corp\\e[31m\\u{2066}"), "{err}");
+    assert_no_terminal_controls("warning", err.trim_end_matches('\n'));
+    let err = assert_clean_error(&run_here(&[], &["show", "no\x1b[2Jsuch"]));
+    assert!(err.contains("no\\e[2Jsuch"), "{err}");
+
+    // The environment: `current` shows a hostile AWS_PROFILE escaped.
+    let out = run_here(
+        &[("AWS_PROFILE", "x\x1b]0;t\x07"), ("AWS_REGION", "r\u{85}")],
+        &["current"],
+    );
+    assert!(out.status.success());
+    assert_no_terminal_controls("current", &stdout(&out));
+    let doc = json(&run_here(
+        &[("AWS_PROFILE", "x\x1b]0;t\x07")],
+        &["current", "--json"],
+    ));
+    assert_eq!(doc["profile"], "x\x1b]0;t\x07");
+}
+
+/// Every valid name has a way in: `--profile NAME` (or `-p NAME`) for names that start with `-`.
+#[test]
+fn profiles_named_like_flags_are_reached_with_the_profile_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        "[profile -o]\nregion = eu-west-3\naws_access_key_id = AKIDDASHO\naws_secret_access_key = s\n\
+         [profile -]\naws_access_key_id = AKIDDASH\naws_secret_access_key = s\n",
+    )
+    .unwrap();
+    let run_here = |args: &[&str]| awsp_cmd(Some(&config), None).args(args).output().unwrap();
+
+    let out = run_here(&["use", "--profile", "-o", "--shell", "bash"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("export AWS_PROFILE='-o'"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run_here(&["use", "-p", "-o", "--shell", "bash"]);
+    assert!(
+        stdout(&out).contains("export AWS_PROFILE='-o'"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run_here(&["use", "--profile=-", "--shell", "bash"]);
+    assert!(
+        stdout(&out).contains("export AWS_PROFILE='-'"),
+        "`--profile -` is the profile named `-`, not `use -`: {}",
+        stderr(&out)
+    );
+
+    let out = run_here(&["show", "--profile", "-o"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("profile   -o\n"),
+        "{}",
+        stdout(&out)
+    );
+    let doc = json(&run_here(&["show", "-p", "-o", "--json"]));
+    assert_eq!(doc["name"], "-o");
+
+    let out = run_here(&[
+        "exec",
+        "--profile",
+        "-o",
+        "--",
+        "sh",
+        "-c",
+        "printf '%s %s' \"$AWS_ACCESS_KEY_ID\" \"$AWS_REGION\"",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "AKIDDASHO eu-west-3");
+    let out = run_here(&["exec", "--profile", "-o", "--", "true"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // Exactly one of the two: both, or neither, is a usage error.
+    for args in [
+        &["use", "-o", "--profile", "-o"][..],
+        &["show", "x", "-p", "-o"],
+        &["exec", "x", "--profile", "-o", "--", "true"],
+        &["show"],
+        &["use"],
+        &["exec", "--", "true"],
+    ] {
+        let out = run_here(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty());
+    }
+}
+
+/// `script` run by real bash on the core fixtures, with `$AWSP` the binary and `env` added;
+/// `None` (skipped) without bash.
+fn bash_on_core(env: &[(&str, &std::ffi::OsStr)], script: &str) -> Option<Output> {
+    let (config, credentials) = core();
+    bash_with(&config, &credentials, env, script)
+}
+
+fn bash_with(
+    config: &Path,
+    credentials: &Path,
+    env: &[(&str, &std::ffi::OsStr)],
+    script: &str,
+) -> Option<Output> {
+    let bash = common::require_tool("bash")?;
+    let mut cmd = std::process::Command::new(bash);
+    common::clean_env(&mut cmd, Some(config), Some(credentials));
+    cmd.env("AWSP", common::awsp_bin());
+    for (name, value) in env {
+        cmd.env(name, value);
+    }
+    Some(cmd.arg("-c").arg(script).output().unwrap())
+}
+
+fn bytes(b: &[u8]) -> &std::ffi::OsStr {
+    use std::os::unix::ffi::OsStrExt;
+    std::ffi::OsStr::from_bytes(b)
+}
+
+/// A stale variable is cleared by name whatever its bytes: a value that is not UTF-8, or
+/// empty (botocore reads an empty `AWS_PROFILE` as a profile named ``).
+#[test]
+fn stale_variables_are_cleared_whatever_their_bytes() {
+    let stale: &[(&str, &std::ffi::OsStr)] = &[
+        ("AWS_SESSION_TOKEN", bytes(b"old-token-\xff\xfe")),
+        ("AWS_SECURITY_TOKEN", bytes(b"\x80")),
+        ("AWS_ACCOUNT_ID", bytes(b"\xc3")),
+        ("AWS_DEFAULT_PROFILE", bytes(b"")),
+        ("AWSUME_PROFILE", bytes(b"\xff")),
+    ];
+    let report = "for v in AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_ACCOUNT_ID AWS_DEFAULT_PROFILE AWSUME_PROFILE; do \
+                  if [ -n \"${!v+set}\" ]; then echo \"left: $v\"; fi; done; echo \"profile=${AWS_PROFILE-}\"";
+    for (step, want) in [
+        (
+            "code=$(\"$AWSP\" use dev-alice) || exit 9; eval \"$code\"",
+            "profile=dev-alice\n",
+        ),
+        (
+            "code=$(\"$AWSP\" use dev-alice --creds) || exit 9; eval \"$code\"",
+            "profile=\n",
+        ),
+        (
+            "code=$(\"$AWSP\" unset) || exit 9; eval \"$code\"",
+            "profile=\n",
+        ),
+    ] {
+        let Some(out) = bash_on_core(stale, &format!("{step}\n{report}")) else {
+            return;
+        };
+        assert!(out.status.success(), "{step}: {}", stderr(&out));
+        assert_eq!(stdout(&out), want, "{step}");
+    }
+
+    // exec: the child gets the new keys and none of the old token.
+    let (config, credentials) = core();
+    let mut cmd = awsp_cmd(Some(&config), Some(&credentials));
+    for (name, value) in stale {
+        cmd.env(name, value);
+    }
+    let out = cmd
+        .args(["exec", "dev-alice", "--", "env"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let child_env = stdout(&out);
+    assert!(child_env.contains("AWS_ACCESS_KEY_ID=AKIAALICEEXAMPLE0001\n"));
+    for (name, _) in stale {
+        assert!(
+            !child_env
+                .lines()
+                .any(|l| l.starts_with(&format!("{name}="))),
+            "{name} reached the child: {child_env}"
+        );
+    }
+}
+
+/// `awsp use -` after `awsp unset` returns to what was active before the unset, as `cd -`.
+#[test]
+fn use_dash_after_unset_returns_to_the_profile_before_it() {
+    let script = r#"
+        sw() { code=$("$AWSP" "$@") || exit 9; eval "$code"; }
+        sw use dev-alice
+        sw unset
+        echo "after unset: ${AWS_PROFILE-none} ${AWSP_PROFILE-none} $AWSP_PREVIOUS $AWSP_PREVIOUS_MODE"
+        sw unset
+        sw use -
+        echo "back: $AWS_PROFILE $AWSP_MODE"
+        sw use dev-bob --creds
+        sw unset
+        sw use -
+        echo "back: ${AWS_PROFILE-none} $AWSP_PROFILE $AWSP_MODE $AWS_ACCESS_KEY_ID"
+        env | grep '^AWSP_' | cut -d= -f1 | sort | tr '\n' ' '
+    "#;
+    let Some(out) = bash_on_core(&[], script) else {
+        return;
+    };
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "after unset: none none dev-alice profile\n\
+         back: dev-alice profile\n\
+         back: none dev-bob creds AKIABOBEXAMPLE000001\n\
+         AWSP_MODE AWSP_PROFILE "
+    );
+}
+
+/// Other tools' markers are cleared by every switch: the documented list, each by name.
+#[test]
+fn other_tools_markers_are_cleared_and_documented() {
+    let names = [
+        "AWSUME_PROFILE",
+        "AWSUME_EXPIRATION",
+        "AWSUME_DEFAULT_PROFILE",
+        "AWSU_PROFILE",
+        "AWS_VAULT",
+        "AWS_SSO_PROFILE",
+        "AWS_SSO_ACCOUNT_ID",
+        "AWS_SSO_ROLE_NAME",
+        "AWS_SSO_ROLE_ARN",
+        "AWS_SSO_SESSION_EXPIRATION",
+        "AWS_SSO_DEFAULT_REGION",
+        "SAML2AWS_PROFILE",
+        "ASSUMED_ROLE",
+        "GRANTED_SSO",
+        "GRANTED_SSO_START_URL",
+        "GRANTED_SSO_ROLE_NAME",
+        "GRANTED_SSO_REGION",
+        "GRANTED_SSO_ACCOUNT_ID",
+        "GRANTED_AWS_ROLE_PROFILE",
+        "GRANTED_COMMAND",
+    ];
+    assert_eq!(awsp::env::FOREIGN_VARS, names);
+    let readme = std::fs::read_to_string(common::repo_root().join("README.md")).unwrap();
+    let paragraph = readme
+        .split("\n\n")
+        .find(|p| p.starts_with("**Nothing stale survives a switch.**"))
+        .expect("the README paragraph");
+    for name in names {
+        assert!(
+            paragraph.contains(&format!("`{name}`")),
+            "{name} not in the README"
+        );
+    }
+    let env: Vec<(&str, &std::ffi::OsStr)> = names
+        .iter()
+        .map(|n| (*n, std::ffi::OsStr::new("other-tool")))
+        .collect();
+    let check = format!(
+        "for v in {}; do if [ -n \"${{!v+set}}\" ]; then echo \"left: $v\"; fi; done",
+        names.join(" ")
+    );
+    for step in ["use dev-alice", "use dev-alice --creds", "unset"] {
+        let Some(out) = bash_on_core(
+            &env,
+            &format!("code=$(\"$AWSP\" {step}) || exit 9; eval \"$code\"; {check}"),
+        ) else {
+            return;
+        };
+        assert!(out.status.success(), "{step}: {}", stderr(&out));
+        assert_eq!(stdout(&out), "", "{step}");
+    }
+}
+
+/// After `use P --creds` there is no `AWS_PROFILE`: the SDKs take the region of `[default]`.
+#[test]
+fn current_reports_the_region_the_sdks_use_and_where_it_comes_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        "[default]\nregion = us-west-2\n[profile keys]\naws_access_key_id = AKIDKEYS\n\
+         aws_secret_access_key = s\n",
+    )
+    .unwrap();
+    let script = r#"
+        code=$("$AWSP" use keys --creds) || exit 9; eval "$code"
+        "$AWSP" current --json
+        "$AWSP" current
+    "#;
+    let Some(out) = bash_with(&config, Path::new("/nonexistent"), &[], script) else {
+        return;
+    };
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let (doc, human) = text.split_at(text.find("}\n").unwrap() + 2);
+    let doc: Value = serde_json::from_str(doc).unwrap();
+    assert_eq!(doc["profile"], "keys");
+    assert_eq!(doc["region"], "us-west-2", "{doc}");
+    assert_eq!(doc["region_source"], "profile");
+    assert_eq!(doc["region_profile"], "default");
+    assert!(
+        human.contains(&format!(
+            "region       us-west-2 (region of profile default, {}:2)",
+            config.display()
+        )),
+        "{human}"
+    );
+
+    let creds_env = [
+        ("AWSP_PROFILE", "dev-alice"),
+        ("AWSP_MODE", "creds"),
+        ("AWS_ACCESS_KEY_ID", "AKIAALICEEXAMPLE0001"),
+    ];
+    let text = stdout(&run_core_with(&creds_env, &["current"]));
+    assert!(
+        text.contains("region       us-west-2 (region of profile default, ")
+            && text.contains("config:3)"),
+        "{text}"
+    );
+    let mut env = creds_env.to_vec();
+    env.push(("AWS_DEFAULT_REGION", "ca-central-1"));
+    let doc = json(&run_core_with(&env, &["current", "--json"]));
+    assert_eq!(doc["region"], "ca-central-1");
+    assert_eq!(doc["region_source"], "AWS_DEFAULT_REGION");
+    env.push(("AWS_REGION", "ap-east-1"));
+    let doc = json(&run_core_with(&env, &["current", "--json"]));
+    assert_eq!(doc["region"], "ap-east-1");
+    assert_eq!(doc["region_source"], "AWS_REGION");
+    // A profile without a region and no [default] region: none, and no source.
+    let doc = json(&run_core_with(
+        &[("AWS_PROFILE", "proc")],
+        &["current", "--json"],
+    ));
+    assert_eq!(doc["region"], Value::Null);
+    assert_eq!(doc["region_source"], Value::Null);
 }

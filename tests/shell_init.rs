@@ -542,7 +542,12 @@ fn check_scenario(sh: InitShell, steps: &BTreeMap<String, Step>) {
         .filter(|k| {
             !matches!(
                 k.as_str(),
-                "AWS_CONFIG_FILE" | "AWS_SHARED_CREDENTIALS_FILE" | "AWSP_SHELL"
+                "AWS_CONFIG_FILE"
+                    | "AWS_SHARED_CREDENTIALS_FILE"
+                    | "AWSP_SHELL"
+                    // What `awsp use -` returns to after the unset.
+                    | "AWSP_PREVIOUS"
+                    | "AWSP_PREVIOUS_MODE"
             )
         })
         .collect();

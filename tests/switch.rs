@@ -454,9 +454,13 @@ fn unset_clears_everything_but_a_hand_exported_region() {
     sh.eval(&["use", "process", "--creds"])
         .ok_with_helper_noise();
     sh.eval(&["unset"]).ok();
+    let mut want = base.clone();
+    // What `awsp use -` returns to.
+    want.insert("AWSP_PREVIOUS".into(), "process".into());
+    want.insert("AWSP_PREVIOUS_MODE".into(), "creds".into());
     assert_eq!(
-        sh.env, base,
-        "unset leaves the environment as it was before any use"
+        sh.env, want,
+        "unset leaves the environment as it was before any use, but for what `use -` needs"
     );
 
     sh.export("AWS_REGION", "hand-1");
@@ -468,6 +472,8 @@ fn unset_clears_everything_but_a_hand_exported_region() {
     }
     sh.eval(&["unset"]).ok();
     let mut want = base.clone();
+    want.insert("AWSP_PREVIOUS".into(), "noregion".into());
+    want.insert("AWSP_PREVIOUS_MODE".into(), "profile".into());
     want.insert("AWS_REGION".into(), "hand-1".into());
     want.insert("AWS_DEFAULT_REGION".into(), "hand-2".into());
     assert_eq!(sh.env, want);
@@ -585,21 +591,10 @@ fn shell_flag_and_awsp_shell_pick_the_emitter() {
             &[("AWSP_SHELL", "bash")],
             &fish,
         ),
-        (
-            &["unset", "--shell", "fish"],
-            &[],
-            &vec!["set -e".to_string()],
-        ),
-        (
-            &["unset"],
-            &[("AWSP_SHELL", "powershell")],
-            &vec!["Remove-Item".to_string()],
-        ),
-        (
-            &["unset", "--shell", "zsh"],
-            &[],
-            &vec!["unset".to_string()],
-        ),
+        // unset sets AWSP_PREVIOUS too (for `use -`).
+        (&["unset", "--shell", "fish"], &[], &fish),
+        (&["unset"], &[("AWSP_SHELL", "powershell")], &powershell),
+        (&["unset", "--shell", "zsh"], &[], &posix),
     ] {
         assert_eq!(&shapes(env, args), want, "{args:?} {env:?}");
     }

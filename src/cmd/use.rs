@@ -56,7 +56,8 @@ pub fn switch_change(name: &str, mode: Mode, region: Option<&str>) -> Result<Env
             match resolve(&set, profile.name()) {
                 Err(ChainError::NoCredentials { .. }) | Ok(_) => {}
                 Err(err) => {
-                    eprintln!("awsp: warning: profile '{name}' cannot give credentials: {err}")
+                    let warning = format!("profile '{name}' cannot give credentials: {err}");
+                    eprintln!("awsp: warning: {}", crate::terminal::escaped(&warning))
                 }
             }
             None
