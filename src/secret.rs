@@ -39,32 +39,45 @@ const SECRET_PARTS: &[&str] = &[
     "otp",
 ];
 
+/// Documented AWS settings that the name rule would take for secrets.
+const NOT_SECRET: &[&str] = &["auth_scheme_preference"];
+
 /// Whether the value of `key` (a setting, or a sub-property as `parent.child`) is a secret.
 ///
 /// Secret: a key containing one of [`SECRET_WORDS`], or with a part in [`SECRET_PARTS`].
 /// Not secret, by name: a key that names where a secret is (its last part `file` or `path`:
-/// `web_identity_token_file`), and the identifier of a key (`aws_access_key_id`, `kms_key_id`,
-/// unless another part makes it secret). None of the `sso_*` settings (`sso_session`,
+/// `web_identity_token_file`), the identifier of a key (`aws_access_key_id`, `kms_key_id`,
+/// unless another part makes it secret), and [`NOT_SECRET`]. No allocation for a lower-case
+/// key: `list --json` asks for every setting of every profile. None of the `sso_*` settings (`sso_session`,
 /// `sso_start_url`, `sso_region`, `sso_account_id`, `sso_role_name`,
 /// `sso_registration_scopes`) matches, and none is a secret.
 /// `credential_process` is special: its program is shown, its arguments are masked
 /// ([`shown`]), as the AWS SDKs redact them in their logs.
 pub fn is_secret_key(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
-    let parts: Vec<&str> = key
-        .split(['_', '-', '.'])
-        .filter(|p| !p.is_empty())
-        .collect();
-    if matches!(parts.last(), Some(&("file" | "path"))) {
+    // Keys from the parser are lower-case already: no copy for them.
+    let key: Cow<'_, str> = if key.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(key.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(key)
+    };
+    if NOT_SECRET.contains(&&*key) {
+        return false;
+    }
+    let parts = key.split(['_', '-', '.']).filter(|p| !p.is_empty());
+    if matches!(parts.clone().next_back(), Some("file" | "path")) {
         return false;
     }
     if SECRET_WORDS.iter().any(|w| key.contains(w)) {
         return true;
     }
-    parts.iter().enumerate().any(|(i, part)| {
-        SECRET_PARTS.contains(part)
-            && !(matches!(*part, "key" | "keys") && parts.get(i + 1) == Some(&"id"))
-    })
+    let mut parts = parts.peekable();
+    while let Some(part) = parts.next() {
+        let is_key_id = matches!(part, "key" | "keys") && parts.peek() == Some(&"id");
+        if SECRET_PARTS.contains(&part) && !is_key_id {
+            return true;
+        }
+    }
+    false
 }
 
 /// `value` as it may be shown for `key`: itself with `reveal`, else masked where the rule
@@ -210,6 +223,9 @@ mod tests {
             "endpoint_url",
             "ca_bundle",
             "tcp_keepalive",
+            "auth_scheme_preference",
+            "s3.payload_signing_enabled",
+            "external_id",
             "monkey",
         ] {
             assert!(!is_secret_key(key), "{key} is not a secret");
