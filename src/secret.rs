@@ -267,4 +267,31 @@ mod tests {
             format!("https://user:{MASK}@example.com/x and http://a@b/ ftp://u:{MASK}@h")
         );
     }
+
+    proptest::proptest! {
+        /// Any key holding a secret word or part, at top level or as a sub-property under
+        /// any parent, never shows its value without `reveal`.
+        #[test]
+        fn secret_values_never_show(
+            prefix in "[a-z]{0,6}",
+            word in proptest::sample::select(
+                SECRET_WORDS.iter().chain(SECRET_PARTS).copied().collect::<Vec<_>>()),
+            suffix in proptest::sample::select(vec!["", "_x", "-value", "_2"]),
+            sep in proptest::sample::select(vec!["_", "-", "."]),
+            parent in "[a-z]{1,8}",
+            value in "[A-Za-z0-9/+=]{12,30}",
+        ) {
+            let key = if prefix.is_empty() {
+                format!("{word}{suffix}")
+            } else {
+                format!("{prefix}{sep}{word}{suffix}")
+            };
+            proptest::prop_assert!(is_secret_key(&key), "{}", key);
+            proptest::prop_assert!(!shown(&key, &value, false).contains(&value));
+            proptest::prop_assert!(!shown(&key.to_uppercase(), &value, false).contains(&value));
+            let block = format!("\nregion = x\n  {key} = {value}\n");
+            proptest::prop_assert!(!shown(&parent, &block, false).contains(&value));
+            proptest::prop_assert_eq!(shown(&key, &value, true), value.as_str());
+        }
+    }
 }

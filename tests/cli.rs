@@ -968,6 +968,12 @@ fn current_reports_the_region_the_sdks_use_and_where_it_comes_from() {
     let doc = json(&run_core_with(&env, &["current", "--json"]));
     assert_eq!(doc["region"], "ap-east-1");
     assert_eq!(doc["region_source"], "AWS_REGION");
+    let text = stdout(&run_core_with(&env, &["current"]));
+    assert!(
+        text.contains("region       ap-east-1 (AWS_REGION)")
+            && text.contains("AWS_DEFAULT_REGION=ca-central-1 differs"),
+        "{text}"
+    );
     // A profile without a region and no [default] region: none, and no source.
     let doc = json(&run_core_with(
         &[("AWS_PROFILE", "proc")],

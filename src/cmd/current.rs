@@ -123,6 +123,14 @@ pub fn run(args: &CurrentArgs, out: &mut Vec<u8>) -> Result<()> {
             "note         AWS_DEFAULT_PROFILE={other} is set: the AWS CLI (botocore) reads it before AWS_PROFILE"
         )?;
     }
+    if let (Some(region), Some(default)) = (var("AWS_REGION"), var("AWS_DEFAULT_REGION")) {
+        if region != default {
+            writeln!(
+                text,
+                "note         AWS_DEFAULT_REGION={default} differs: the AWS CLI (botocore) uses it, not AWS_REGION"
+            )?;
+        }
+    }
     if active.from == "AWS_PROFILE" && var("AWS_ACCESS_KEY_ID").is_some() {
         writeln!(
             text,
