@@ -293,7 +293,7 @@ pub fn clear(current: &dyn Fn(&str) -> Option<String>) -> EnvChange {
     change
 }
 
-/// A variable of the process environment as a value: unset, empty or not, is `None`; a
+/// A variable of the process environment as a value: `None` when it is unset or empty; a
 /// value that is not UTF-8 is read lossily (it can name no profile awsp knows).
 pub fn process_var(name: &str) -> Option<String> {
     process_env(name).filter(|v| !v.is_empty())
