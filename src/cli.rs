@@ -29,6 +29,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Show the active profile, its region and the files in use
     Current(CurrentArgs),
+    /// Check the AWS files and the environment: what is wrong, where, and how to fix it
+    Doctor(DoctorArgs),
     /// Switch this shell to a profile (prints shell code to eval)
     Use(UseArgs),
     /// Clear every variable awsp manages (prints shell code to eval)
@@ -79,6 +81,13 @@ pub struct ShowArgs {
 #[derive(Debug, Args)]
 pub struct CurrentArgs {
     /// JSON output
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// JSON: [{"severity", "code", "file", "line", "message", "fix"}]
     #[arg(long)]
     pub json: bool,
 }

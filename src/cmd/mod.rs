@@ -3,6 +3,7 @@
 
 pub mod complete;
 pub mod current;
+pub mod doctor;
 pub mod exec;
 pub mod init;
 pub mod list;

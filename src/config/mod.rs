@@ -116,7 +116,7 @@ pub fn profile_names_for_completion() -> Vec<String> {
     }
 }
 
-fn read_source(kind: FileKind, path: &Path, locations: &Locations) -> Result<SourceFile> {
+pub fn read_source(kind: FileKind, path: &Path, locations: &Locations) -> Result<SourceFile> {
     let display = locations.display(path);
     let text = read_text(path, &display)?;
     Ok(SourceFile {
