@@ -1,8 +1,11 @@
-//! Every clap type in one place; completions are generated from these.
+//! Every clap type in one place; completions and the man page are generated from these.
+//!
+//! [`command`] adds what the types do not say: the order of `awsp help` (everyday commands
+//! first) and each command's examples, in one table ([`HELP`]) rather than on the variants.
 
 use std::ffi::OsString;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 
 #[derive(Debug, Parser)]
@@ -30,6 +33,10 @@ pub enum Command {
     /// Show the active profile, its region and the files in use
     Current(CurrentArgs),
     /// Check the AWS files and the environment: what is wrong, where, and how to fix it
+    ///
+    /// Each finding names the file and line (or the environment), its severity (error, warning
+    /// or info), a stable code and how to fix it; among them, what the AWS CLI (botocore) reads
+    /// differently from the SDKs. The exit status is 1 when any finding is an error, else 0.
     Doctor(DoctorArgs),
     /// Switch this shell to a profile (prints shell code to eval)
     Use(UseArgs),
@@ -150,6 +157,113 @@ pub struct ExecArgs {
     /// The command and its arguments
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<OsString>,
+}
+
+/// `awsp help` lists these commands first, in this order, each with its examples at the end of
+/// its `--help`; a command not named here follows them in the order of [`Command`].
+const HELP: &[(&str, &str)] = &[
+    (
+        "use",
+        "Examples:
+  awsp use dev-alice            # this shell now uses profile dev-alice
+  awsp use dev-bob --creds      # export dev-bob's temporary credentials instead
+  awsp use prod --region eu-west-1
+  awsp use -                    # back to the previous profile
+  eval \"$(awsp use dev-alice)\"  # without the shell integration (POSIX sh)",
+    ),
+    (
+        "current",
+        "Examples:
+  awsp current
+  awsp current --json | jq -r .region",
+    ),
+    (
+        "list",
+        "Examples:
+  awsp list
+  awsp ls --long
+  awsp list --json | jq -r '.profiles[] | select(.kind == \"sso\") | .name'",
+    ),
+    (
+        "show",
+        "Examples:
+  awsp show admin               # settings with file:line, and the credential chain
+  awsp show admin --json",
+    ),
+    (
+        "exec",
+        "Examples:
+  awsp exec dev-bob -- aws s3 ls
+  awsp exec prod --region us-east-1 -- terraform plan",
+    ),
+    (
+        "unset",
+        "Examples:
+  awsp unset                    # then `awsp use -` returns to the profile you had",
+    ),
+    (
+        "doctor",
+        "Examples:
+  awsp doctor
+  awsp doctor --json | jq -r '.[] | select(.severity == \"error\") | .message'",
+    ),
+    (
+        "prompt",
+        "Examples:
+  awsp prompt                   # dev-alice 42m
+  In a prompt, prefer the integration's `awsp_prompt`: it starts no process.",
+    ),
+    (
+        "init",
+        "Examples:
+  eval \"$(awsp init bash)\"                            # in ~/.bashrc
+  eval \"$(awsp init zsh)\"                             # in ~/.zshrc
+  awsp init fish | source                             # in ~/.config/fish/config.fish
+  awsp init powershell | Out-String | Invoke-Expression  # in $PROFILE
+  eval \"$(awsp init zsh --cmd ap)\"                    # call it `ap` instead",
+    ),
+    (
+        "completions",
+        "Examples:
+  awsp completions zsh > ~/.zfunc/_awsp
+  awsp completions bash > /etc/bash_completion.d/awsp",
+    ),
+];
+
+const TOP_EXAMPLES: &str = "Examples:
+  eval \"$(awsp init zsh)\"      # once, in ~/.zshrc
+  awsp use dev-alice           # this shell is now dev-alice
+  awsp use dev-bob --creds     # export temporary credentials instead
+  awsp use -                   # back
+  awsp doctor                  # what is wrong with the setup, and how to fix it";
+
+/// The clap command with the help order and examples: `main` parses with it, and the man page
+/// is generated from it.
+pub fn command() -> clap::Command {
+    let mut cmd = Cli::command().after_help(TOP_EXAMPLES);
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    for (i, name) in names.iter().enumerate() {
+        let entry = HELP.iter().position(|(n, _)| n == name);
+        cmd = cmd.mut_subcommand(name, |sub| {
+            let sub = sub.display_order(entry.unwrap_or(HELP.len() + i));
+            match entry {
+                Some(at) => sub.after_help(HELP[at].1),
+                None => sub,
+            }
+        });
+    }
+    cmd
+}
+
+/// Parse the process arguments with [`command`]; on an error (or `--help`) clap prints and
+/// exits, as `Cli::parse` does.
+pub fn parse() -> Cli {
+    let mut cmd = command();
+    let matches = cmd.get_matches_mut();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut cmd).exit())
 }
 
 /// The profile named by the positional argument or by `--profile` (clap requires exactly one).

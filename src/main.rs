@@ -6,8 +6,6 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use awsp::cli::{Cli, Command};
 use awsp::cmd;
 
@@ -33,7 +31,7 @@ fn is_broken_pipe(err: &std::io::Error) -> bool {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = awsp::cli::parse();
     let mut out = Vec::new();
     match run(&cli, &mut out) {
         Ok(code) => {
