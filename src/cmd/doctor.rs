@@ -60,8 +60,8 @@ struct Finding {
     severity: Severity,
     code: &'static str,
     place: Place,
-    /// For `Place::Cache`: the file's path.
-    path: Option<String>,
+    /// For `Place::Cache`: the file's path, and as shown (`~/...`).
+    path: Option<(String, String)>,
     message: String,
     fix: String,
 }
@@ -154,7 +154,10 @@ pub fn run(args: &DoctorArgs, out: &mut Vec<u8>) -> Result<i32> {
         } else {
             files.source(kind).path.display().to_string()
         }),
-        Place::Cache => f.path.clone(),
+        Place::Cache => f
+            .path
+            .as_ref()
+            .map(|(full, shown)| if display { shown.clone() } else { full.clone() }),
         Place::Environment => None,
     };
     let line_of = |f: &Finding| match f.place {
@@ -306,6 +309,7 @@ fn recover(kind: FileKind, text: &str, report: &mut Report) -> String {
         } else if err.message == "Expected an '=' sign defining a property"
             && colon_before_equals(trimmed)
         {
+            // Only a key-like word before the `:` is shown: the line may be anything.
             let key = trimmed.split(':').next().unwrap_or("").trim();
             (
                 "colon-separator",
@@ -348,13 +352,17 @@ fn recover(kind: FileKind, text: &str, report: &mut Report) -> String {
     patched
 }
 
-/// `key: value` (a `:` before any `=`), which botocore reads as `key = value`.
+/// `key: value` (a `:` before any `=`, a plain key before it), which botocore reads as
+/// `key = value`.
 fn colon_before_equals(line: &str) -> bool {
-    match (line.find(':'), line.find('=')) {
-        (Some(colon), Some(eq)) => colon < eq && colon > 0,
-        (Some(colon), None) => colon > 0,
-        _ => false,
-    }
+    let Some(colon) = line.find(':') else {
+        return false;
+    };
+    let key = line[..colon].trim_end();
+    line.find('=').is_none_or(|eq| colon < eq)
+        && !key.is_empty()
+        && key.len() <= 64
+        && crate::config::model::is_identifier(key)
 }
 
 /// A file readable by group or others.
@@ -438,7 +446,7 @@ fn cache_permissions(home: Option<&std::path::Path>, report: &mut Report) {
                     severity: Severity::Warning,
                     code: "cache-permissions",
                     place: Place::Cache,
-                    path: Some(shown.clone()),
+                    path: Some((path.display().to_string(), shown.clone())),
                     message: format!(
                         "cached credentials or tokens readable by group or others (mode {mode:o})"
                     ),
@@ -451,11 +459,15 @@ fn cache_permissions(home: Option<&std::path::Path>, report: &mut Report) {
 
 /// Sections and keys the SDKs skip.
 fn ignored(set: &ProfileSet<'_>, texts: &[(FileKind, String)], report: &mut Report) {
+    let lines: Vec<(FileKind, Vec<&str>)> = texts
+        .iter()
+        .map(|(kind, text)| (*kind, text.split('\n').collect()))
+        .collect();
     let line_of = |kind: FileKind, line: usize| -> &str {
-        texts
+        lines
             .iter()
             .find(|(k, _)| *k == kind)
-            .and_then(|(_, t)| t.split('\n').nth(line - 1))
+            .and_then(|(_, lines)| lines.get(line - 1).copied())
             .unwrap_or("")
     };
     for ignored in set.ignored_sections() {
@@ -581,6 +593,28 @@ fn overridden(set: &ProfileSet<'_>, report: &mut Report) {
 fn chains(files: &Files, set: &ProfileSet<'_>, report: &mut Report) {
     let profiles = set.profiles();
     let by_name: HashMap<&str, &Section<'_>> = profiles.iter().map(|p| (p.name(), p)).collect();
+    let sessions: HashMap<&str, Section<'_>> = set
+        .sso_sessions()
+        .into_iter()
+        .map(|s| (s.name(), s))
+        .collect();
+    let mut session_names: Vec<&&str> = sessions.keys().collect();
+    session_names.sort_unstable();
+    for name in session_names {
+        let session = &sessions[*name];
+        for key in ["sso_start_url", "sso_region"] {
+            if let (None, Some(&o)) = (session.get(key), session.sources().first()) {
+                report.at(
+                    Severity::Error,
+                    "incomplete-sso-session",
+                    o.file,
+                    o.line,
+                    format!("[sso-session {name}] has no {key}"),
+                    format!("add `{key} = ...`"),
+                );
+            }
+        }
+    }
     let has = |p: &Section<'_>, k: &str| p.get(k).is_some();
     let is_role = |p: &Section<'_>| has(p, "role_arn") && !has(p, "web_identity_token_file");
     let has_static =
@@ -684,7 +718,7 @@ fn chains(files: &Files, set: &ProfileSet<'_>, report: &mut Report) {
                 );
             }
         }
-        sso(set, p, report);
+        sso(&sessions, p, report);
         if has(p, "web_identity_token_file") && !has(p, "role_arn") {
             if let Some(o) = line(p, "web_identity_token_file") {
                 report.at(
@@ -798,35 +832,20 @@ fn base_kind(p: &Section<'_>) -> Option<&'static str> {
     }
 }
 
-fn sso(set: &ProfileSet<'_>, p: &Section<'_>, report: &mut Report) {
+fn sso(sessions: &HashMap<&str, Section<'_>>, p: &Section<'_>, report: &mut Report) {
     let name = p.name();
     let at = |k: &str| p.setting(k).map(|s| s.origin);
     let session = p.get("sso_session");
     if let (Some(session), Some(o)) = (session, at("sso_session")) {
-        match set.sso_session(session) {
-            None => report.at(
+        if !sessions.contains_key(session) {
+            report.at(
                 Severity::Error,
                 "missing-sso-session",
                 o.file,
                 o.line,
                 format!("profile {name}: sso_session names [sso-session {session}], which does not exist"),
                 format!("add an [sso-session {session}] section with sso_start_url and sso_region to the config file"),
-            ),
-            Some(s) => {
-                for key in ["sso_start_url", "sso_region"] {
-                    if s.get(key).is_none() {
-                        let o = s.sources()[0];
-                        report.at(
-                            Severity::Error,
-                            "incomplete-sso-session",
-                            o.file,
-                            o.line,
-                            format!("[sso-session {session}] has no {key}"),
-                            format!("add `{key} = ...`"),
-                        );
-                    }
-                }
-            }
+            );
         }
     }
     let is_sso = session.is_some() || p.get("sso_start_url").is_some();
@@ -849,17 +868,16 @@ fn sso(set: &ProfileSet<'_>, p: &Section<'_>, report: &mut Report) {
             );
         }
         (None, None) if is_sso => {
-            let o = at("sso_session")
-                .or(at("sso_start_url"))
-                .unwrap_or(p.sources()[0]);
-            report.at(
-                Severity::Warning,
-                "sso-without-role",
-                o.file,
-                o.line,
-                format!("profile {name} has no sso_account_id and sso_role_name: it gives no credentials (only `aws sso login` can use it)"),
-                "add `sso_account_id = ...` and `sso_role_name = ...`",
-            );
+            if let Some(o) = at("sso_session").or(at("sso_start_url")) {
+                report.at(
+                    Severity::Warning,
+                    "sso-without-role",
+                    o.file,
+                    o.line,
+                    format!("profile {name} has no sso_account_id and sso_role_name: it gives no credentials (only `aws sso login` can use it)"),
+                    "add `sso_account_id = ...` and `sso_role_name = ...`",
+                );
+            }
         }
         _ => {}
     }
