@@ -296,6 +296,7 @@ impl ExecArgs {
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
+    /// The shell to print the completion script for
     #[arg(value_enum)]
     pub shell: InitShell,
     /// Name of the command to complete
