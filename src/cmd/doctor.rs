@@ -31,7 +31,7 @@ const MAX_CACHE_FILES: usize = 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+enum Severity {
     Error,
     Warning,
     Info,
