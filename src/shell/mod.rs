@@ -17,17 +17,20 @@ pub enum Shell {
 }
 
 impl Shell {
-    /// `--shell`, else `$AWSP_SHELL` (set by the integration), else POSIX sh.
-    pub fn pick(flag: Option<ShellName>, env_value: Option<&str>) -> Shell {
-        if let Some(name) = flag {
-            return name.into();
-        }
-        match env_value.unwrap_or("") {
-            "bash" => Shell::Bash,
-            "zsh" => Shell::Zsh,
-            "fish" => Shell::Fish,
-            "powershell" | "pwsh" => Shell::PowerShell,
-            _ => Shell::Posix,
+    /// `--shell`, else the integration's shell (`--wrapper`), else POSIX sh. Nothing in the
+    /// environment counts: an exported variable would reach child scripts of another shell.
+    pub fn pick(flag: Option<ShellName>, wrapper: Option<ShellName>) -> Shell {
+        flag.or(wrapper).map_or(Shell::Posix, Shell::from)
+    }
+
+    /// The name as `--shell` spells it, used in the wrapper's header line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Shell::Posix => "sh",
+            Shell::Bash => "bash",
+            Shell::Zsh => "zsh",
+            Shell::Fish => "fish",
+            Shell::PowerShell => "powershell",
         }
     }
 
