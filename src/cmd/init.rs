@@ -141,7 +141,17 @@ pub fn render(shell: InitShell, cmd: &str, bin: &str) -> String {
     let template = template.replace("__AWSP_POSIX_WRAPPER__\n", wrapper);
     let mut out = fill(&template, shell, cmd, bin);
     out.push('\n');
-    out.push_str(&fill(completion_template(shell), shell, cmd, bin));
+    let completion = fill(completion_template(shell), shell, cmd, bin);
+    if shell == InitShell::Zsh {
+        // Its statements that run at load time run under zsh's own options, whatever the
+        // user set (under ksh_arrays, `$+functions[compdef]` is a math error). Not autoloaded
+        // here, so it registers itself with compdef.
+        out.push_str("() {\nemulate -L zsh\n");
+        out.push_str(&completion);
+        out.push_str("}\n");
+    } else {
+        out.push_str(&completion);
+    }
     out
 }
 
