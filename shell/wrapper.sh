@@ -22,13 +22,13 @@ __AWSP_CMD__() {
     # The `.` keeps trailing newlines, which command substitution would strip. (No quoted
     # string spans lines here or below: zsh's csh_junkie_quotes would reject it.)
     __awsp_out=$(
-        \command __AWSP_BIN__ --wrapper __AWSP_SHELL__ "$@"
+        \command __AWSP_BIN__ --wrapper __AWSP_WRAPPER_SHELL__ "$@"
         __awsp_status=$?
         \builtin printf .
         \builtin exit "$__awsp_status"
     ) || __awsp_status=$?
     __awsp_out=${__awsp_out%.}
-    if [ "$__awsp_status" -ne 0 ] || [ "${__awsp_out%%$'\n'*}" != '# awsp eval __AWSP_SHELL__' ]; then
+    if [ "$__awsp_status" -ne 0 ] || [ "${__awsp_out%%$'\n'*}" != '# awsp eval __AWSP_WRAPPER_SHELL__' ]; then
         \builtin printf '%s' "$__awsp_out"
         return "$__awsp_status"
     fi

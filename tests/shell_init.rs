@@ -1409,6 +1409,18 @@ const ZSH_OPTIONS: [&str; 6] = [
 #[test]
 fn zsh_integration_works_under_the_users_options() {
     let compinit = "autoload -Uz compinit && compinit -D -u";
+    // The fixture profiles, and one whose region (two lines) is full of quotes and syntax.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let hostile = "it's $(touch pwned) `touch pwned` \\ '' %s *  two  spaces";
+    std::fs::write(
+        &config,
+        format!(
+            "{}\n[profile hostile]\nregion = {hostile}\n  ; touch pwned #x\n",
+            std::fs::read_to_string(fixture("shell/config")).unwrap()
+        ),
+    )
+    .unwrap();
     for option in ZSH_OPTIONS {
         for compinit_first in [true, false] {
             let load = load_line(InitShell::Zsh);
@@ -1427,15 +1439,28 @@ fn zsh_integration_works_under_the_users_options() {
                  awsp use -Vh; print -r -- \"version:$?\"\n\
                  AWSP_EXPIRATION=$(( EPOCHSECONDS + 42 * 60 + 30 ))\n\
                  awsp_prompt; awsp_prompt -v seg; print -r -- \"seg:$seg\"\n\
-                 awsp unset; print -r -- \"unset:$?:${{AWS_PROFILE-}}\""
+                 awsp unset; print -r -- \"unset:$?:${{AWS_PROFILE-}}\"\n\
+                 awsp use hostile; print -r -- \"hostile:$?:${{AWS_REGION-}}\""
             );
-            let Some(out) = run(InitShell::Zsh, &script) else {
+            let home = tempfile::tempdir().unwrap();
+            let Some(mut cmd) = shell(InitShell::Zsh, home.path()) else {
                 return;
             };
+            let out = cmd
+                .current_dir(dir.path())
+                .env("AWS_CONFIG_FILE", &config)
+                .arg(&script)
+                .output()
+                .unwrap();
+            assert!(!dir.path().join("pwned").exists(), "{option}: a value ran");
             assert_eq!(
                 common::stdout(&out),
-                "comp:__awsp_complete\nbob:0:ASIABOBEXAMPLE000002:us-east-1\n\
-                 alice:0:dev-alice:\nawsp-use 0.1.0\nversion:0\ndev-alice 42m\nseg:dev-alice 42m\nunset:0:\n",
+                format!(
+                    "comp:__awsp_complete\nbob:0:ASIABOBEXAMPLE000002:us-east-1\n\
+                     alice:0:dev-alice:\nawsp-use 0.1.0\nversion:0\ndev-alice 42m\nseg:dev-alice 42m\n\
+                     unset:0:\nhostile:0:{}\n; touch pwned #x\n",
+                    hostile
+                ),
                 "{option} (compinit first: {compinit_first}): {}",
                 common::stderr(&out)
             );

@@ -3,7 +3,7 @@
 //!
 //! Each shell has two parts: `shell/awsp.<ext>` (the wrapper function and `awsp_prompt`) and
 //! `shell/completion.<ext>` (completion only). `init` prints both, calling this binary the way
-//! it stays reachable (see [`binary_call`]); `completions` prints the completion part alone,
+//! it stays reachable (see `binary_call`); `completions` prints the completion part alone,
 //! calling `awsp` from PATH, for packagers (the copies in `completions/` are its output).
 
 use std::ffi::OsStr;
@@ -113,7 +113,7 @@ fn fill(template: &str, shell: InitShell, cmd: &str, bin: &str) -> String {
     template
         .replace("__AWSP_CMD__", cmd)
         .replace("__AWSP_BIN__", &quoted_bin)
-        .replace("__AWSP_SHELL__", Shell::from(shell).name())
+        .replace("__AWSP_WRAPPER_SHELL__", Shell::from(shell).name())
         .replace("__AWSP_CLEARED_VARS__", &env::cleared_vars().join(" "))
 }
 
