@@ -873,3 +873,28 @@ fn hostile_config_value_is_inert_in_every_shell() {
         assert!(!dir.path().join("pwned").exists(), "{shell} ran a value");
     }
 }
+
+/// A warning that cannot be written (stderr is /dev/full) does not abort the switch: the
+/// release build aborts on a panic, and `eprintln!` panics on a failed write.
+#[test]
+fn use_switches_when_its_warning_cannot_be_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        "[profile loop-a]\nrole_arn = arn:aws:iam::123456789012:role/A\nsource_profile = loop-b\n\n\
+         [profile loop-b]\nrole_arn = arn:aws:iam::123456789012:role/B\nsource_profile = loop-a\n",
+    )
+    .unwrap();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = common::awsp_cmd(Some(&config), None)
+        .args(["use", "loop-a"])
+        .stderr(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(common::stdout(&out).contains("export AWS_PROFILE='loop-a'"));
+}

@@ -120,7 +120,11 @@ pub fn switch_change(name: &str, mode: Mode, region: Option<&str>) -> Result<Env
             match resolve(&set, profile.name()) {
                 Err(ChainError::NoCredentials { .. }) | Ok(_) => {}
                 Err(err) => {
-                    eprintln!("awsp: warning: profile '{name}' cannot give credentials: {err}")
+                    // A failed write to stderr must not abort the switch (eprintln! panics).
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "awsp: warning: profile '{name}' cannot give credentials: {err}"
+                    );
                 }
             }
             None
