@@ -64,7 +64,7 @@ end
 function __awsp_note_expiry --description 'awsp: note the expiry clock time where /proc is missing'
     set -e -g __awsp_expiry_clock
     set -q AWSP_EXPIRATION; or return 0
-    string match -qr '^[0-9]+$' -- "$AWSP_EXPIRATION"; or return 0
+    string match -qr '^[0-9]{1,15}\z' -- "$AWSP_EXPIRATION"; or return 0
     __awsp_now >/dev/null; and return 0
     set -l __awsp_clock (command date -r $AWSP_EXPIRATION +%H:%M 2>/dev/null; or command date -d @$AWSP_EXPIRATION +%H:%M 2>/dev/null)
     and set -g __awsp_expiry_clock $AWSP_EXPIRATION $__awsp_clock[1]
