@@ -84,3 +84,23 @@ impl From<InitShell> for Shell {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Shell;
+    use crate::cli::ShellName;
+
+    #[test]
+    fn pick_takes_the_flag_then_the_wrapper_then_posix() {
+        assert_eq!(Shell::pick(None, None), Shell::Posix);
+        assert_eq!(Shell::pick(None, Some(ShellName::Fish)), Shell::Fish);
+        assert_eq!(
+            Shell::pick(Some(ShellName::Bash), Some(ShellName::Fish)),
+            Shell::Bash
+        );
+        assert_eq!(
+            Shell::pick(Some(ShellName::Powershell), None).name(),
+            "powershell"
+        );
+    }
+}
