@@ -16,6 +16,10 @@ use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
     propagate_version = true
 )]
 pub struct Cli {
+    /// Set by the shell integration's wrapper: `use`/`unset` print the header line
+    /// `# awsp eval SHELL` before SHELL's code, and say on the terminal what they switched to
+    #[arg(long, value_enum, value_name = "SHELL", hide = true)]
+    pub wrapper: Option<ShellName>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -101,17 +105,23 @@ pub struct UseArgs {
     pub region: Option<String>,
     #[command(flatten)]
     pub shell: ShellArg,
+    /// Through the integration: do not say on the terminal what was switched to
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct UnsetArgs {
     #[command(flatten)]
     pub shell: ShellArg,
+    /// Through the integration: do not say on the terminal that the profile was cleared
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct ShellArg {
-    /// The shell to print code for [default: $AWSP_SHELL, else POSIX sh]
+    /// The shell to print code for [default: POSIX sh]
     #[arg(long, value_enum, value_name = "SHELL")]
     pub shell: Option<ShellName>,
 }
