@@ -36,7 +36,7 @@ pub fn emit(shell: &ShellArg, change: &EnvChange, out: &mut Vec<u8>) {
     let shell = Shell::pick(shell.shell, process_var("AWSP_SHELL").as_deref());
     out.extend_from_slice(shell.render(change).as_bytes());
     if std::io::stdout().is_terminal() {
-        eprintln!("{NOT_EVALUATED_HINT}");
+        crate::errln!("{NOT_EVALUATED_HINT}");
     }
 }
 
@@ -56,7 +56,7 @@ pub fn switch_change(name: &str, mode: Mode, region: Option<&str>) -> Result<Env
             match resolve(&set, profile.name()) {
                 Err(ChainError::NoCredentials { .. }) | Ok(_) => {}
                 Err(err) => {
-                    eprintln!("awsp: warning: profile '{name}' cannot give credentials: {err}")
+                    crate::errln!("awsp: warning: profile '{name}' cannot give credentials: {err}")
                 }
             }
             None
