@@ -9,10 +9,13 @@
 //!
 //! Built for the hot commands on large files: the model is a flat list of judged section
 //! headers in merge order (config file first, each file top to bottom). Looking up one profile
-//! scans that list and reads only that profile's sections; only listing sorts.
+//! scans that list and reads only that profile's sections; only listing sorts. Many lookups
+//! on one set (a long role chain) would make that quadratic, so after a few scans an index by
+//! name is built, once.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::cell::{Cell, OnceCell};
+use std::collections::{BTreeMap, HashMap};
 
 use super::parse::{self, RawFile};
 
@@ -39,7 +42,7 @@ pub struct Origin {
 }
 
 /// What a section is, once its header is judged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Class {
     Profile,
     SsoSession,
@@ -76,7 +79,15 @@ pub struct ProfileSet<'a> {
     /// Judged sections in merge order: config file first, each file top to bottom.
     entries: Vec<Entry<'a>>,
     ignored_sections: Vec<Ignored>,
+    /// Lookups so far; past `SCANS_BEFORE_INDEX` they go through `index`.
+    lookups: Cell<usize>,
+    /// Entry indices by class and name, in merge order; built on first need.
+    index: OnceCell<HashMap<(Class, &'a str), Vec<usize>>>,
 }
+
+/// A few lookups (`use` and `show` make two or three) scan, which costs less than hashing
+/// every name; more (a role chain) use the index.
+const SCANS_BEFORE_INDEX: usize = 4;
 
 /// Whether `s` may name a profile, SSO session or key.
 pub fn is_identifier(s: &str) -> bool {
@@ -135,6 +146,8 @@ impl<'a> ProfileSet<'a> {
             files,
             entries,
             ignored_sections,
+            lookups: Cell::new(0),
+            index: OnceCell::new(),
         }
     }
 
@@ -199,11 +212,26 @@ impl<'a> ProfileSet<'a> {
     }
 
     fn find(&self, class: Class, name: &str) -> Option<Section<'a>> {
-        let entries: Vec<&Entry<'a>> = self
-            .entries
-            .iter()
-            .filter(|e| e.class == class && e.name == name)
-            .collect();
+        let lookups = self.lookups.get() + 1;
+        self.lookups.set(lookups);
+        let entries: Vec<&Entry<'a>> = if lookups <= SCANS_BEFORE_INDEX {
+            self.entries
+                .iter()
+                .filter(|e| e.class == class && e.name == name)
+                .collect()
+        } else {
+            let index = self.index.get_or_init(|| {
+                let mut index: HashMap<(Class, &'a str), Vec<usize>> = HashMap::new();
+                for (i, e) in self.entries.iter().enumerate() {
+                    index.entry((e.class, e.name)).or_default().push(i);
+                }
+                index
+            });
+            index
+                .get(&(class, name))
+                .map(|found| found.iter().map(|&i| &self.entries[i]).collect())
+                .unwrap_or_default()
+        };
         self.section_of(&entries)
     }
 

@@ -282,4 +282,119 @@ mod tests {
         let e = err(b"SECRETSECRET not json");
         assert!(!e.contains("SECRETSECRET"), "{e}");
     }
+
+    /// Hostile outputs: each error names what is wrong, and no value from the output (here
+    /// always containing `LEAK`) ever appears in it.
+    #[test]
+    fn hostile_outputs_get_their_own_message_and_echo_nothing() {
+        let big = "9".repeat(100_000);
+        let cases: Vec<(String, &str)> = vec![
+            (r#"{"Version":{"SecretAccessKey":"LEAK"},"AccessKeyId":"A","SecretAccessKey":"S"}"#.into(), "unsupported field Version"),
+            (r#"{"Version":"LEAK","AccessKeyId":"A","SecretAccessKey":"S"}"#.into(), "unsupported field Version"),
+            (r#"{"Version":2,"AccessKeyId":"LEAK","SecretAccessKey":"LEAK"}"#.into(), "unsupported field Version"),
+            (r#"{"Version":1.0,"AccessKeyId":"LEAK","SecretAccessKey":"LEAK"}"#.into(), "unsupported field Version"),
+            (r#"{"AccessKeyId":"LEAK","SecretAccessKey":"LEAK"}"#.into(), "missing field Version"),
+            (r#"{"Version":1,"Version":1,"AccessKeyId":"LEAK","SecretAccessKey":"LEAK"}"#.into(), "duplicate field Version"),
+            (r#"{"Version":1,"AccessKeyId":"LEAK","AccessKeyId":"LEAK2","SecretAccessKey":"LEAK"}"#.into(), "duplicate field AccessKeyId"),
+            (r#"{"Version":1,"AccessKeyId":"LEAK"}"#.into(), "missing field SecretAccessKey"),
+            (r#"{"Version":1,"AccessKeyId":"","SecretAccessKey":"LEAK"}"#.into(), "field AccessKeyId is empty"),
+            (r#"{"Version":1,"AccessKeyId":["LEAK"],"SecretAccessKey":"LEAK"}"#.into(), "field AccessKeyId must be a string"),
+            (r#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":{"LEAK":1}}"#.into(), "field SecretAccessKey must be a string"),
+            (r#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"LEAK","SessionToken":7}"#.into(), "field SessionToken must be a string"),
+            (r#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"LEAK","Expiration":"LEAK"}"#.into(), "field Expiration is not an RFC 3339 time"),
+            (format!(r#"{{"Version":1,"AccessKeyId":"A","SecretAccessKey":"LEAK","Expiration":"LEAK{big}"}}"#), "field Expiration is not an RFC 3339 time"),
+            (r#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"LEAK","Expiration":"2025-06-01T00:00:00Z"}"#.into(), "field Expiration is in the past"),
+            (r#"["LEAK"]"#.into(), "not a JSON object"),
+            (r#""LEAK""#.into(), "not a JSON object"),
+            (r#"{"Version":1,"AccessKeyId":"LEAK""#.into(), "truncated JSON"),
+            (r#"LEAK"#.into(), "not valid JSON"),
+            (r#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"LEAK"} LEAK"#.into(), "not valid JSON"),
+            ("{\"LEAK\u{1b}[31m\":1}".into(), "not valid JSON"),
+            (r#"{"LEAK\u001b[31m":1}"#.into(), "missing field Version"),
+            (format!("{}LEAK", "[".repeat(10_000)), "not a JSON object"),
+            (format!(r#"{{"Version":1,"LEAK":{}"#, "[".repeat(10_000)), "not valid JSON"),
+        ];
+        for (output, expected) in &cases {
+            let err = parse_process_output(output.as_bytes(), now()).unwrap_err();
+            let message = format!("{err:#}");
+            assert!(message.contains(expected), "{output:.80}: {message}");
+            assert!(!message.contains("LEAK"), "{output:.80}: {message}");
+            assert!(message.len() < 200, "{message}");
+        }
+    }
+
+    #[test]
+    fn null_optional_fields_are_absent() {
+        let creds = parse_process_output(
+            br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S","SessionToken":null,"Expiration":null,"Other":[1,{"x":2}],"Other":3}"#,
+            now(),
+        )
+        .unwrap();
+        assert_eq!((creds.session_token, creds.expiration), (None, None));
+    }
+
+    proptest::proptest! {
+        /// Every RFC 3339 time, at every offset, parses and prints without a panic; what is
+        /// printed is UTC and reads back as the same instant (or the clamped maximum).
+        #[test]
+        fn every_rfc3339_expiration_is_handled(
+            year in 0u32..=9999,
+            month in 1u32..=12,
+            day in 1u32..=28,
+            hour in 0u32..=23,
+            minute in 0u32..=59,
+            second in 0u32..=59,
+            fraction in proptest::option::of(0u32..1_000_000_000),
+            offset in proptest::option::of((proptest::bool::ANY, 0u32..=23, 0u32..=59)),
+            now_year in proptest::sample::select(vec![0u32, 1970, 2026, 9999]),
+        ) {
+            let fraction = fraction.map(|f| format!(".{f:09}")).unwrap_or_default();
+            let offset = match offset {
+                None => "Z".to_string(),
+                Some((negative, h, m)) => format!("{}{h:02}:{m:02}", if negative { '-' } else { '+' }),
+            };
+            let text = format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{fraction}{offset}");
+            let json = format!(r#"{{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"{text}"}}"#);
+            let now = OffsetDateTime::parse(&format!("{now_year:04}-01-01T00:00:00Z"), &Rfc3339).unwrap();
+            match parse_process_output(json.as_bytes(), now) {
+                Ok(creds) => {
+                    let at = creds.expiration.unwrap();
+                    proptest::prop_assert!(at > now);
+                    let printed = creds.expiration_rfc3339().unwrap();
+                    proptest::prop_assert!(printed.ends_with('Z'));
+                    let back = OffsetDateTime::parse(&printed, &Rfc3339).unwrap();
+                    proptest::prop_assert_eq!(back, at.replace_nanosecond(0).unwrap());
+                    let _ = at.unix_timestamp();
+                }
+                Err(err) => {
+                    let message = err.to_string();
+                    proptest::prop_assert!(message.contains("field Expiration"), "{}", message);
+                }
+            }
+        }
+    }
+
+    /// Credentials built by any provider print their expiration without a panic.
+    #[test]
+    fn expiration_at_the_ends_of_time_does_not_panic() {
+        for text in [
+            "9999-12-31T23:59:59-23:59",
+            "0000-01-01T00:00:00+23:59",
+            "9999-12-31T23:59:59.999999999Z",
+            "0000-01-01T00:00:00Z",
+        ] {
+            let at = OffsetDateTime::parse(text, &Rfc3339).unwrap();
+            let creds = Credentials {
+                access_key_id: "A".into(),
+                secret_access_key: "S".into(),
+                session_token: None,
+                expiration: Some(at),
+                account_id: None,
+            };
+            let _ = creds.expiration_rfc3339();
+            let _ = in_utc(at).unix_timestamp();
+        }
+        let past_max = OffsetDateTime::parse("9999-12-31T23:59:59-00:01", &Rfc3339).unwrap();
+        assert_eq!(in_utc(past_max), PrimitiveDateTime::MAX.assume_utc());
+    }
 }
