@@ -246,8 +246,9 @@ fn a_fifo_as_an_aws_file_is_refused_at_once() {
     }
     // Completion stays quiet and returns.
     let mut cmd = awsp_cmd(Some(&fifo), None);
-    cmd.env("COMPLETE", "bash").args(["--", "awsp", "use", ""]);
+    cmd.args(["complete", "--index", "2", "--", "awsp", "use", ""]);
     let run = run_within(cmd, Duration::from_secs(10));
+    assert!(run.status.success(), "{}", run.stderr);
     assert!(run.elapsed < Duration::from_secs(5));
 }
 
