@@ -81,13 +81,55 @@ pub struct ProfileSet<'a> {
     ignored_sections: Vec<Ignored>,
     /// Lookups so far; past `SCANS_BEFORE_INDEX` they go through `index`.
     lookups: Cell<usize>,
-    /// Entry indices by class and name, in merge order; built on first need.
-    index: OnceCell<HashMap<(Class, &'a str), Vec<usize>>>,
+    /// The entries by class and name; built on first need.
+    index: OnceCell<NameIndex<'a>>,
 }
 
-/// A few lookups (`use` and `show` make two or three) scan, which costs less than hashing
-/// every name; more (a role chain) use the index.
-const SCANS_BEFORE_INDEX: usize = 4;
+/// Lookups that scan before the index is built: building it hashes every name, which costs
+/// about as much as a dozen or two scans, and `use` and `show` make only a few lookups (one per
+/// link of a short role chain).
+const SCANS_BEFORE_INDEX: usize = 16;
+
+/// Entries by class and name: the first entry of each, and for every entry the next one of
+/// the same class and name (merge order), so that duplicates need no list of their own.
+#[derive(Debug)]
+struct NameIndex<'a> {
+    first: HashMap<(Class, &'a str), usize>,
+    next: Vec<usize>,
+}
+
+impl<'a> NameIndex<'a> {
+    fn new(entries: &[Entry<'a>]) -> Self {
+        let mut first = HashMap::with_capacity(entries.len());
+        let mut last: HashMap<(Class, &'a str), usize> = HashMap::new();
+        let mut next = vec![usize::MAX; entries.len()];
+        for (i, e) in entries.iter().enumerate() {
+            let key = (e.class, e.name);
+            match first.entry(key) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(i);
+                }
+                std::collections::hash_map::Entry::Occupied(head) => {
+                    // A repeated name (rare): find the end of its run.
+                    let end = *last.get(&key).unwrap_or(head.get());
+                    next[end] = i;
+                    last.insert(key, i);
+                }
+            }
+        }
+        NameIndex { first, next }
+    }
+
+    /// The indices of the entries of `class` named `name`, in merge order.
+    fn entries_of(&self, class: Class, name: &str) -> impl Iterator<Item = usize> + '_ {
+        let mut at = self.first.get(&(class, name)).copied();
+        std::iter::from_fn(move || {
+            let i = at?;
+            at = Some(self.next[i]).filter(|&n| n != usize::MAX);
+            Some(i)
+        })
+    }
+}
 
 /// Whether `s` may name a profile, SSO session or key.
 pub fn is_identifier(s: &str) -> bool {
@@ -220,17 +262,11 @@ impl<'a> ProfileSet<'a> {
                 .filter(|e| e.class == class && e.name == name)
                 .collect()
         } else {
-            let index = self.index.get_or_init(|| {
-                let mut index: HashMap<(Class, &'a str), Vec<usize>> = HashMap::new();
-                for (i, e) in self.entries.iter().enumerate() {
-                    index.entry((e.class, e.name)).or_default().push(i);
-                }
-                index
-            });
+            let index = self.index.get_or_init(|| NameIndex::new(&self.entries));
             index
-                .get(&(class, name))
-                .map(|found| found.iter().map(|&i| &self.entries[i]).collect())
-                .unwrap_or_default()
+                .entries_of(class, name)
+                .map(|i| &self.entries[i])
+                .collect()
         };
         self.section_of(&entries)
     }
@@ -476,6 +512,35 @@ mod tests {
             8,
             "[default] beside [profile default]"
         );
+    }
+
+    /// Past `SCANS_BEFORE_INDEX` lookups go through the index; it gives what the scan gives,
+    /// repeated sections included.
+    #[test]
+    fn indexed_lookups_agree_with_scans() {
+        let config = "[profile b]\nk = 1\n[profile a]\nk = 2\n[profile b]\nk = 3\n[sso-session b]\nu = 1\n\
+                      [profile b]\nj = 9\n[default]\nx = 0\n";
+        let credentials = "[b]\nj = 5\n[c]\n[b]\nk = 7\n";
+        let scanned = set_of(config, credentials);
+        let indexed = set_of(config, credentials);
+        for _ in 0..SCANS_BEFORE_INDEX {
+            indexed.profile("nothing");
+        }
+        for name in ["a", "b", "c", "default", "nothing"] {
+            let (s, i) = (scanned.profile(name), indexed.profile(name));
+            assert_eq!(s.is_some(), i.is_some(), "{name}");
+            if let (Some(s), Some(i)) = (s, i) {
+                assert_eq!(s.settings(), i.settings(), "{name}");
+                assert_eq!(s.sources(), i.sources(), "{name}");
+            }
+            let (s, i) = (scanned.sso_session(name), indexed.sso_session(name));
+            assert_eq!(
+                s.map(|s| s.sources().to_vec()),
+                i.map(|i| i.sources().to_vec())
+            );
+        }
+        assert!(indexed.index.get().is_some() && scanned.index.get().is_none());
+        assert_eq!(indexed.profile("b").map(|b| b.sources().len()), Some(5));
     }
 
     #[test]
