@@ -154,7 +154,10 @@ struct Reap(Vec<i32>);
 impl Drop for Reap {
     fn drop(&mut self) {
         for pid in &self.0 {
-            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            // SAFETY: signals one process the test started (through awsp).
+            unsafe {
+                libc::kill(*pid, libc::SIGKILL);
+            }
         }
     }
 }
@@ -423,7 +426,11 @@ fn awsp_killed_while_waiting_takes_the_process_group_with_it() {
         "slow",
         "sleep 1000 &\necho $! > \"$TMPDIR_HELPERS/pid\"\nwait",
     )]);
-    for signal in ["TERM", "INT", "HUP"] {
+    for (signal, number) in [
+        ("TERM", libc::SIGTERM),
+        ("INT", libc::SIGINT),
+        ("HUP", libc::SIGHUP),
+    ] {
         let _ = std::fs::remove_file(h.path("pid"));
         let mut child = h
             .cmd(&["use", "slow", "--creds"])
@@ -434,11 +441,9 @@ fn awsp_killed_while_waiting_takes_the_process_group_with_it() {
             .unwrap();
         let pid = wait_for_pid(&h.path("pid"));
         let _reap = Reap(vec![pid]);
-        let sent = Command::new("kill")
-            .args([&format!("-{signal}"), &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(sent.success());
+        // SAFETY: signals the awsp this test started.
+        let sent = unsafe { libc::kill(child.id() as libc::pid_t, number) };
+        assert_eq!(sent, 0);
         let started = Instant::now();
         let status = loop {
             if let Some(status) = child.try_wait().unwrap() {

@@ -204,6 +204,11 @@ impl Members {
 /// Validate the process's JSON. Messages name fields and never hold a value from the
 /// output: it holds secrets, and whatever it prints is not to be trusted on a terminal.
 pub fn parse_process_output(stdout: &[u8], now: OffsetDateTime) -> Result<Credentials> {
+    if stdout.iter().all(u8::is_ascii_whitespace) {
+        bail!(
+            "nothing on stdout; expected a JSON object with Version, AccessKeyId and SecretAccessKey"
+        );
+    }
     let out: Members = serde_json::from_slice(stdout).map_err(|e| {
         let what = match e.classify() {
             serde_json::error::Category::Data => "not a JSON object",
@@ -308,6 +313,7 @@ mod tests {
             (r#""LEAK""#.into(), "not a JSON object"),
             (r#"{"Version":1,"AccessKeyId":"LEAK""#.into(), "truncated JSON"),
             (r#"LEAK"#.into(), "not valid JSON"),
+            (" \n".into(), "nothing on stdout"),
             (r#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"LEAK"} LEAK"#.into(), "not valid JSON"),
             ("{\"LEAK\u{1b}[31m\":1}".into(), "not valid JSON"),
             (r#"{"LEAK\u001b[31m":1}"#.into(), "missing field Version"),
