@@ -463,6 +463,25 @@ fn awsp_killed_while_waiting_takes_the_process_group_with_it() {
     }
 }
 
+/// SIGKILL cannot be caught; on Linux the kernel still kills the command awsp started.
+#[cfg(target_os = "linux")]
+#[test]
+fn awsp_killed_outright_takes_the_command_with_it() {
+    let h = helpers(&[("slow", "echo $$ > \"$TMPDIR_HELPERS/pid\"\nexec sleep 1000")]);
+    let mut child = h
+        .cmd(&["use", "slow", "--creds"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = wait_for_pid(&h.path("pid"));
+    let _reap = Reap(vec![pid]);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(gone_soon(pid), "the command outlived awsp");
+}
+
 #[test]
 fn errors_name_fields_and_never_echo_the_output() {
     let h = helpers(&[(

@@ -204,6 +204,10 @@ mod imp {
                 if let Some(fd) = tty_fd {
                     set_foreground(fd, libc::getpid());
                 }
+                // If awsp dies of a signal it cannot catch (SIGKILL), the kernel kills the
+                // command itself (its own children are beyond reach then).
+                #[cfg(target_os = "linux")]
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
                 Ok(())
             });
         }
