@@ -279,7 +279,12 @@ mod imp {
             }
         }
         drop(terminal);
+        // A signal that came as the command finished still ends awsp, with nothing printed.
+        let signal = INTERRUPTED.load(Ordering::SeqCst);
         drop(signals);
+        if signal != 0 {
+            die_of(signal);
+        }
         Ok(Finished {
             status,
             stdout: output,
