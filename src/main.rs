@@ -3,6 +3,8 @@
 //! `main` parses the arguments, runs one command, and is the only place that prints errors.
 //! A command's stdout is buffered and written only when it succeeded: stdout is code.
 
+#![deny(clippy::print_stderr)]
+
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -32,14 +34,28 @@ fn is_broken_pipe(err: &std::io::Error) -> bool {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // clap's own `exit` ignores a failed write of help or an error; a full or closed stdout
+    // or stderr must still fail (a closed stdout pipe excepted).
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = err.exit_code();
+            return match err.print() {
+                Err(e) if !is_broken_pipe(&e) => {
+                    awsp::errln!("awsp: could not write the output: {e}");
+                    ExitCode::FAILURE
+                }
+                _ => ExitCode::from(u8::try_from(code).unwrap_or(2)),
+            };
+        }
+    };
     let mut out = Vec::new();
     match run(&cli, &mut out) {
         Ok(code) => {
             let mut stdout = std::io::stdout().lock();
             if let Err(err) = stdout.write_all(&out).and_then(|()| stdout.flush()) {
                 if !is_broken_pipe(&err) {
-                    eprintln!("awsp: could not write the output: {err}");
+                    awsp::errln!("awsp: could not write the output: {err}");
                     return ExitCode::FAILURE;
                 }
             }
@@ -53,7 +69,7 @@ fn main() -> ExitCode {
             // newlines) escaped: messages quote names and values from files.
             let message = format!("{err:#}");
             let message = awsp::terminal::escaped(&message);
-            eprintln!("awsp: {message}");
+            awsp::errln!("awsp: {message}");
             ExitCode::FAILURE
         }
     }

@@ -1,6 +1,6 @@
 //! `awsp use PROFILE | -`: print the code that switches this shell.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 use anyhow::{Result, anyhow};
 
@@ -43,7 +43,7 @@ pub fn emit(shell: &ShellArg, wrapper: Option<ShellName>, change: &EnvChange, ou
     }
     out.extend_from_slice(shell.render(change).as_bytes());
     if std::io::stdout().is_terminal() {
-        let _ = writeln!(std::io::stderr(), "{NOT_EVALUATED_HINT}");
+        crate::errln!("{NOT_EVALUATED_HINT}");
     }
 }
 
@@ -52,9 +52,8 @@ pub fn emit(shell: &ShellArg, wrapper: Option<ShellName>, change: &EnvChange, ou
 /// the switch itself succeeded.
 pub fn feedback(quiet: bool, line: &str) {
     let quiet = quiet || process_var("AWSP_QUIET").is_some_and(|v| v != "0");
-    let mut stderr = std::io::stderr();
-    if !quiet && stderr.is_terminal() {
-        let _ = writeln!(stderr, "awsp: {line}");
+    if !quiet && std::io::stderr().is_terminal() {
+        crate::errln!("awsp: {line}");
     }
 }
 
@@ -107,13 +106,8 @@ pub fn switch_change(name: &str, mode: Mode, region: Option<&str>) -> Result<Env
             match resolve(&set, profile.name()) {
                 Err(ChainError::NoCredentials { .. }) | Ok(_) => {}
                 Err(err) => {
-                    // A failed write to stderr must not abort the switch (eprintln! panics).
                     let warning = format!("profile '{name}' cannot give credentials: {err}");
-                    let _ = writeln!(
-                        std::io::stderr(),
-                        "awsp: warning: {}",
-                        crate::terminal::escaped(&warning)
-                    );
+                    crate::errln!("awsp: warning: {}", crate::terminal::escaped(&warning))
                 }
             }
             None
