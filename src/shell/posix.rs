@@ -1,4 +1,11 @@
 //! POSIX sh, bash and zsh: single quotes hold every byte literally; a `'` is written `'\''`.
+//!
+//! Safe in every locale, also the multi-byte ones where a byte of a value could pair with
+//! the code around it (GBK, GB18030, Shift_JIS, Big5): inside single quotes the only byte
+//! with a meaning is `'` (0x27), and 0x27 is never part of a multi-byte character in any of
+//! them (second bytes are 0x40–0x7E and 0x80–0xFE, GB18030's four-byte forms add 0x30–0x39),
+//! so a value's last byte cannot swallow the closing quote. The `\` of `'\''` follows a
+//! `'`, never a value byte. The quoting tests run bash, zsh and dash in those locales.
 
 pub fn quote(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
