@@ -713,3 +713,61 @@ fn use_refuses_a_credential_with_a_nul_byte() {
         assert!(err.contains("AWS_SECRET_ACCESS_KEY"), "{err}");
     }
 }
+
+/// `AWS_PROFILE` set by hand to a hostile name is carried into `AWSP_PREVIOUS` by a switch,
+/// through the same emitter: real fish in each legacy locale keeps it byte for byte, and
+/// `use -` back to it fails cleanly (no such profile) with nothing run and nothing changed.
+#[test]
+fn hostile_previous_profile_round_trips_in_fish_in_legacy_locales() {
+    let Some(fish) = common::require_tool("fish") else {
+        return;
+    };
+    let mut locales = vec!["C.UTF-8"];
+    if legacy_locales().is_some() {
+        locales.extend(LEGACY_LOCALES.iter().map(|(name, _, _)| *name));
+    }
+    let (config, credentials) = common::example_files();
+    let script = r#"
+"$AWSP_T_BIN" use dev-alice --shell fish | source
+printf '%s\0' "$AWSP_PREVIOUS" "$AWS_PROFILE"
+set -l code ("$AWSP_T_BIN" use - --shell fish)
+printf '%s\0' $status "$code"
+string join \n -- $code | source
+printf '%s\0' "$AWS_PROFILE" "$AWSP_PREVIOUS"
+"#;
+    for locale in locales {
+        for hostile in [
+            "日'; touch pwned #",
+            "ア\\'; touch pwned #",
+            "é\\\\'; touch pwned; '",
+            "髙\\'\n touch pwned\n",
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut cmd = Command::new(&fish);
+            common::clean_env(&mut cmd, Some(&config), Some(&credentials));
+            cmd.args(["--no-config", "-c", script])
+                .current_dir(dir.path())
+                .env("AWSP_T_BIN", common::awsp_bin())
+                .env("AWS_PROFILE", hostile)
+                .stdin(Stdio::null());
+            in_locale(&mut cmd, locale);
+            let out = cmd.output().unwrap();
+            let what = format!("{hostile:?} in {locale}");
+            assert!(!dir.path().join(MARKER).exists(), "{what}: executed");
+            assert!(out.status.success(), "{what}: {}", common::stderr(&out));
+            let fields: Vec<&[u8]> = out.stdout.split(|b| *b == 0).collect();
+            assert_eq!(fields[0], hostile.as_bytes(), "{what}: AWSP_PREVIOUS");
+            assert_eq!(fields[1], b"dev-alice", "{what}");
+            assert_eq!(fields[2], b"1", "{what}: use - must fail");
+            assert_eq!(fields[3], b"", "{what}: use - printed code");
+            assert_eq!(fields[4], b"dev-alice", "{what}: AWS_PROFILE changed");
+            assert_eq!(
+                fields[5],
+                hostile.as_bytes(),
+                "{what}: AWSP_PREVIOUS changed"
+            );
+            let err = common::stderr(&out);
+            assert!(err.contains("not found"), "{what}: {err}");
+        }
+    }
+}
