@@ -88,7 +88,7 @@ pub struct UseArgs {
     #[arg(long)]
     pub creds: bool,
     /// Set this region instead of the profile's
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", add = region_candidates())]
     pub region: Option<String>,
     #[command(flatten)]
     pub shell: ShellArg,
@@ -123,7 +123,7 @@ pub struct ExecArgs {
     #[arg(add = profile_candidates())]
     pub profile: String,
     /// Set this region instead of the profile's
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", add = region_candidates())]
     pub region: Option<String>,
     /// The command and its arguments
     #[arg(last = true, required = true, value_name = "CMD")]
@@ -173,6 +173,15 @@ pub enum InitShell {
     Fish,
     #[value(alias = "pwsh")]
     Powershell,
+}
+
+fn region_candidates() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        crate::config::regions::regions_for_completion()
+            .into_iter()
+            .map(CompletionCandidate::new)
+            .collect::<Vec<_>>()
+    })
 }
 
 fn profile_candidates() -> ArgValueCandidates {

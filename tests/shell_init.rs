@@ -785,13 +785,21 @@ fn fish_prompt_without_proc_shows_the_expiry_time() {
 // ---------------------------------------------------------------------------------------------
 // 5. Completion
 
+/// Sets what bash sets for a line typed up to its end (split at spaces only; the interactive
+/// tests in tests/completion.rs cover COMP_WORDBREAKS), then completes.
+const BASH_COMPLETE_LINE: &str = "__t() { COMP_LINE=$1; COMP_POINT=${#1}; \
+     IFS=' ' read -r -a COMP_WORDS <<<\"$1\"; [[ $1 == *' ' ]] && COMP_WORDS+=(''); \
+     COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); __awsp_complete; }";
+
 #[test]
 fn bash_completes_subcommands_and_profiles() {
     let script = format!(
-        "{}\ncomplete -p awsp\n\
-         COMP_WORDS=(awsp ''); COMP_CWORD=1; __awsp_complete; printf 'sub:%s\\n' \"${{COMPREPLY[@]}}\"\n\
-         COMP_WORDS=(awsp use de); COMP_CWORD=2; __awsp_complete; printf 'profile:%s\\n' \"${{COMPREPLY[@]}}\"\n\
-         COMP_WORDS=(awsp use zz); COMP_CWORD=2; __awsp_complete; printf 'none:%s\\n' \"${{#COMPREPLY[@]}}\"",
+        "{}\ncomplete -p awsp\n{BASH_COMPLETE_LINE}\n\
+         __t 'awsp '; printf 'sub:%s\\n' \"${{COMPREPLY[@]}}\"\n\
+         __t 'awsp use de'; printf 'profile:%s\\n' \"${{COMPREPLY[@]}}\"\n\
+         __t 'awsp use '; printf 'all:%s\\n' \"${{COMPREPLY[@]}}\"\n\
+         __t 'awsp use --c'; printf 'flag:%s\\n' \"${{COMPREPLY[@]}}\"\n\
+         __t 'awsp use zz'; printf 'none:%s\\n' \"${{#COMPREPLY[@]}}\"",
         load_line(InitShell::Bash)
     );
     let Some(out) = run(InitShell::Bash, &script) else {
@@ -809,6 +817,8 @@ fn bash_completes_subcommands_and_profiles() {
         "sub:unset",
         "profile:dev-alice",
         "profile:dev-bob",
+        "all:dev-alice",
+        "flag:--creds",
         "none:0",
     ] {
         assert!(text.lines().any(|l| l == want), "{want} missing: {text}");
@@ -817,6 +827,8 @@ fn bash_completes_subcommands_and_profiles() {
         !text.contains("profile:prod") && !text.contains("profile:use"),
         "{text}"
     );
+    // Profiles only until a `-` is typed.
+    assert!(!text.contains("all:-"), "{text}");
 }
 
 /// The standalone script from `awsp completions bash` calls `awsp` from PATH.
@@ -825,7 +837,7 @@ fn bash_standalone_completion_uses_path() {
     let bin_dir = awsp_bin().parent().unwrap().to_path_buf();
     let script = format!(
         "PATH='{}':$PATH\neval \"$(awsp completions bash --cmd aws-p)\"\ncomplete -p aws-p\n\
-         COMP_WORDS=(aws-p use dev-); COMP_CWORD=2; __awsp_complete; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+         {BASH_COMPLETE_LINE}\n__t 'aws-p use dev-'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
         bin_dir.display()
     );
     let Some(out) = run(InitShell::Bash, &script) else {
