@@ -5,7 +5,7 @@
 # bash splits the line at every character of COMP_WORDBREAKS (`:`, `@`, `=` ...), so
 # `awsp use corp:d` arrives as `corp` `:` `d`. The words are taken from COMP_LINE instead
 # (profile names hold no spaces or quotes), and each candidate loses the part of the word
-# before its last break character, which is what bash replaces.
+# before its last break character (keeping a `@`), which is what readline replaces.
 __awsp_complete() {
     local __awsp_line __awsp_cur __awsp_prefix __awsp_out __awsp_cand __awsp_i __awsp_dashdash
     local -a __awsp_words
@@ -38,8 +38,13 @@ __awsp_complete() {
     __awsp_cur=${__awsp_words[${#__awsp_words[@]} - 1]}
     __awsp_prefix=
     for ((__awsp_i = ${#__awsp_cur}; __awsp_i > 0; __awsp_i--)); do
-        if [[ $COMP_WORDBREAKS == *"${__awsp_cur:__awsp_i-1:1}"* ]]; then
-            __awsp_prefix=${__awsp_cur:0:__awsp_i}
+        __awsp_cand=${__awsp_cur:__awsp_i-1:1}
+        if [[ $COMP_WORDBREAKS == *"$__awsp_cand"* ]]; then
+            # Readline keeps `@` and `$` (its special prefixes) in the text it replaces.
+            case $__awsp_cand in
+            [@$]) __awsp_prefix=${__awsp_cur:0:__awsp_i-1} ;;
+            *) __awsp_prefix=${__awsp_cur:0:__awsp_i} ;;
+            esac
             break
         fi
     done
