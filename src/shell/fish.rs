@@ -76,7 +76,7 @@ mod tests {
         assert_eq!(quote("é\\"), r"\xc3\xa9'\\'");
         assert_eq!(quote("日'"), r"\xe6\x97\xa5'\''");
         for value in ["🦀", "\u{10FFFF}", "a\u{2019}\u{1b}[31m"] {
-            assert!(quote(value).bytes().all(|b| is_plain(b)), "{value:?}");
+            assert!(quote(value).bytes().all(is_plain), "{value:?}");
         }
     }
 }
