@@ -267,6 +267,7 @@ const CASES: &[(&str, &str)] = &[
     ("awsp show corp:", "awsp show corp:dev"),
     ("awsp use --region xx-t", "awsp use --region xx-test-9"),
     ("awsp use --region il-c", "awsp use --region il-central-1"),
+    ("awsp use --region=il-c", "awsp use --region=il-central-1"),
     (
         "awsp exec dev-alice -- awspzz-t",
         "awsp exec dev-alice -- awspzz-tool",
