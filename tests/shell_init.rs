@@ -799,9 +799,16 @@ fn bash_completes_subcommands_and_profiles() {
          __t 'awsp use de'; printf 'profile:%s\\n' \"${{COMPREPLY[@]}}\"\n\
          __t 'awsp use '; printf 'all:%s\\n' \"${{COMPREPLY[@]}}\"\n\
          __t 'awsp use --c'; printf 'flag:%s\\n' \"${{COMPREPLY[@]}}\"\n\
-         __t 'awsp use zz'; printf 'none:%s\\n' \"${{#COMPREPLY[@]}}\"",
+         __t 'awsp use zz'; printf 'none:%s\\n' \"${{#COMPREPLY[@]}}\"\n\
+         __t 'awsp exec dev-alice -- '; printf 'cmd:%s\\n' \"${{COMPREPLY[@]}}\"\n\
+         complete -W 'alpha beta' awspzz-tool\n\
+         __t 'awsp exec dev-alice -- awspzz-tool a'; printf 'arg:%s\\n' \"${{COMPREPLY[@]}}\"\n\
+         __t 'awsp exec dev-alice -- ls /'; printf 'files:%s\\n' \"${{#COMPREPLY[@]}}\"\n\
+         echo done",
         load_line(InitShell::Bash)
     );
+    // A user's `set -eu` holds while completing.
+    let script = format!("set -eu\n{script}");
     let Some(out) = run(InitShell::Bash, &script) else {
         return;
     };
@@ -820,6 +827,10 @@ fn bash_completes_subcommands_and_profiles() {
         "all:dev-alice",
         "flag:--creds",
         "none:0",
+        "cmd:printf",
+        "arg:alpha",
+        "files:0",
+        "done",
     ] {
         assert!(text.lines().any(|l| l == want), "{want} missing: {text}");
     }
