@@ -101,7 +101,7 @@ pub struct UseArgs {
     #[arg(long)]
     pub creds: bool,
     /// Set this region instead of the profile's
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", add = region_candidates())]
     pub region: Option<String>,
     #[command(flatten)]
     pub shell: ShellArg,
@@ -146,7 +146,7 @@ pub struct ExecArgs {
         allow_hyphen_values = true, conflicts_with = "name", add = profile_candidates())]
     pub profile_option: Option<String>,
     /// Set this region instead of the profile's
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", add = region_candidates())]
     pub region: Option<String>,
     /// The command and its arguments
     #[arg(last = true, required = true, value_name = "CMD")]
@@ -224,6 +224,15 @@ pub enum InitShell {
     Fish,
     #[value(alias = "pwsh")]
     Powershell,
+}
+
+fn region_candidates() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        crate::config::regions::regions_for_completion()
+            .into_iter()
+            .map(CompletionCandidate::new)
+            .collect::<Vec<_>>()
+    })
 }
 
 fn profile_candidates() -> ArgValueCandidates {

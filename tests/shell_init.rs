@@ -855,7 +855,7 @@ fn upgrade_that_moves_the_binary_keeps_open_shells_working() {
             InitShell::Bash => (
                 "eval \"$(awsp init bash)\"",
                 "$?",
-                "COMP_WORDS=(awsp use dev-a); COMP_CWORD=2; __awsp_complete; printf 'complete:%s\\n' \"${COMPREPLY[@]}\"",
+                "COMP_WORDS=(awsp use dev-a); COMP_CWORD=2; COMP_LINE='awsp use dev-a'; COMP_POINT=14; __awsp_complete; printf 'complete:%s\\n' \"${COMPREPLY[@]}\"",
             ),
             _ => (
                 "eval \"$(awsp init zsh)\"",
@@ -1480,15 +1480,30 @@ fn zsh_integration_works_under_the_users_options() {
 // ---------------------------------------------------------------------------------------------
 // 5. Completion
 
+/// Sets what bash sets for a line typed up to its end (split at spaces only; the interactive
+/// tests in tests/completion.rs cover COMP_WORDBREAKS), then completes.
+const BASH_COMPLETE_LINE: &str = "__t() { COMP_LINE=$1; COMP_POINT=${#1}; \
+     IFS=' ' read -r -a COMP_WORDS <<<\"$1\"; [[ $1 == *' ' ]] && COMP_WORDS+=(''); \
+     COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); __awsp_complete; }";
+
 #[test]
 fn bash_completes_subcommands_and_profiles() {
     let script = format!(
-        "{}\ncomplete -p awsp\n\
-         COMP_WORDS=(awsp ''); COMP_CWORD=1; __awsp_complete; printf 'sub:%s\\n' \"${{COMPREPLY[@]}}\"\n\
-         COMP_WORDS=(awsp use de); COMP_CWORD=2; __awsp_complete; printf 'profile:%s\\n' \"${{COMPREPLY[@]}}\"\n\
-         COMP_WORDS=(awsp use zz); COMP_CWORD=2; __awsp_complete; printf 'none:%s\\n' \"${{#COMPREPLY[@]}}\"",
+        "{}\ncomplete -p awsp\n{BASH_COMPLETE_LINE}\n\
+         __t 'awsp '; printf 'sub:%s\\n' \"${{COMPREPLY[@]}}\"\n\
+         __t 'awsp use de'; printf 'profile:%s\\n' \"${{COMPREPLY[@]}}\"\n\
+         __t 'awsp use '; printf 'all:%s\\n' \"${{COMPREPLY[@]}}\"\n\
+         __t 'awsp use --c'; printf 'flag:%s\\n' \"${{COMPREPLY[@]}}\"\n\
+         __t 'awsp use zz'; printf 'none:%s\\n' \"${{#COMPREPLY[@]}}\"\n\
+         __t 'awsp exec dev-alice -- '; printf 'cmd:%s\\n' \"${{COMPREPLY[@]}}\"\n\
+         complete -W 'alpha beta' awspzz-tool\n\
+         __t 'awsp exec dev-alice -- awspzz-tool a'; printf 'arg:%s\\n' \"${{COMPREPLY[@]}}\"\n\
+         __t 'awsp exec dev-alice -- ls /'; printf 'files:%s\\n' \"${{#COMPREPLY[@]}}\"\n\
+         echo done",
         load_line(InitShell::Bash)
     );
+    // A user's `set -eu` holds while completing.
+    let script = format!("set -eu\n{script}");
     let Some(out) = run(InitShell::Bash, &script) else {
         return;
     };
@@ -1504,7 +1519,13 @@ fn bash_completes_subcommands_and_profiles() {
         "sub:unset",
         "profile:dev-alice",
         "profile:dev-bob",
+        "all:dev-alice",
+        "flag:--creds",
         "none:0",
+        "cmd:printf",
+        "arg:alpha",
+        "files:0",
+        "done",
     ] {
         assert!(text.lines().any(|l| l == want), "{want} missing: {text}");
     }
@@ -1512,6 +1533,8 @@ fn bash_completes_subcommands_and_profiles() {
         !text.contains("profile:prod") && !text.contains("profile:use"),
         "{text}"
     );
+    // Profiles only until a `-` is typed.
+    assert!(!text.contains("all:-"), "{text}");
 }
 
 /// The standalone script from `awsp completions bash` calls `awsp` from PATH.
@@ -1520,7 +1543,7 @@ fn bash_standalone_completion_uses_path() {
     let bin_dir = awsp_bin().parent().unwrap().to_path_buf();
     let script = format!(
         "PATH='{}':$PATH\neval \"$(awsp completions bash --cmd aws-p)\"\ncomplete -p aws-p\n\
-         COMP_WORDS=(aws-p use dev-); COMP_CWORD=2; __awsp_complete; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+         {BASH_COMPLETE_LINE}\n__t 'aws-p use dev-'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
         bin_dir.display()
     );
     let Some(out) = run(InitShell::Bash, &script) else {

@@ -3,6 +3,7 @@
 pub mod locate;
 pub mod model;
 pub mod parse;
+pub mod regions;
 
 use std::ffi::OsString;
 use std::io::Read;

@@ -378,7 +378,7 @@ fn judge(
         (FileKind::Config, Some(prefix)) => {
             if !is_identifier(name) {
                 return Err(format!(
-                    "section [{prefix} {name}] ignored: `{name}` is not a valid name"
+                    "section [{prefix} {name}] ignored: '{name}' is not a valid name"
                 ));
             }
             Ok(match prefix {
@@ -411,7 +411,7 @@ fn judge(
                 Ok(Class::Profile)
             } else {
                 Err(format!(
-                    "section [{name}] ignored: `{name}` is not a valid name"
+                    "section [{name}] ignored: '{name}' is not a valid name"
                 ))
             }
         }

@@ -102,7 +102,7 @@ impl fmt::Display for ChainError {
                     "profile `{profile}` did not contain credential information"
                 )
             }
-            ChainError::Invalid { profile, message } => write!(f, "profile `{profile}`: {message}"),
+            ChainError::Invalid { profile, message } => write!(f, "profile '{profile}': {message}"),
             ChainError::MissingSsoSession { profile, session } => write!(
                 f,
                 "sso-session named `{session}` (referenced by profile `{profile}`) was not found"

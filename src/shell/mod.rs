@@ -37,7 +37,8 @@ impl Shell {
     /// A string literal that the shell reads back as exactly `value`.
     pub fn quote(self, value: &str) -> String {
         match self {
-            Shell::Posix | Shell::Bash | Shell::Zsh => posix::quote(value),
+            Shell::Posix => posix::quote(value),
+            Shell::Bash | Shell::Zsh => posix::quote_bash(value),
             Shell::Fish => fish::quote(value),
             Shell::PowerShell => powershell::quote(value),
         }
@@ -52,7 +53,7 @@ impl Shell {
                 (Shell::Fish, EnvOp::Unset(name)) => fish::unset(name),
                 (Shell::PowerShell, EnvOp::Set(name, value)) => powershell::set(name, value),
                 (Shell::PowerShell, EnvOp::Unset(name)) => powershell::unset(name),
-                (_, EnvOp::Set(name, value)) => posix::set(name, value),
+                (_, EnvOp::Set(name, value)) => posix::set(name, &self.quote(value)),
                 (_, EnvOp::Unset(name)) => posix::unset(name),
             };
             out.push_str(&line);
