@@ -10,6 +10,25 @@ Register-ArgumentCompleter -Native -CommandName 'awsp' -ScriptBlock {
         if ($null -eq $__awsp_app) { return }
         $__awsp_bin = $__awsp_app.Source
     }
+    # After `exec PROFILE --` the command and its arguments complete as they would on a line
+    # of their own: PowerShell's own completion of the text after the `--`.
+    $__awsp_elements = @($commandAst.CommandElements |
+        Where-Object { $_.Extent.EndOffset -lt $cursorPosition })
+    $__awsp_exec = $false
+    for ($__awsp_i = 1; $__awsp_i -lt $__awsp_elements.Count; $__awsp_i++) {
+        $__awsp_text = $__awsp_elements[$__awsp_i].Extent.Text
+        if (-not $__awsp_exec) {
+            if ($__awsp_text -eq 'exec') { $__awsp_exec = $true }
+            elseif (-not $__awsp_text.StartsWith('-')) { break }
+        } elseif ($__awsp_text -eq '--') {
+            $__awsp_from = $__awsp_elements[$__awsp_i].Extent.EndOffset
+            $__awsp_line = $commandAst.Extent.Text.PadRight($cursorPosition - $commandAst.Extent.StartOffset)
+            $__awsp_rest = $__awsp_line.Substring(
+                $__awsp_from - $commandAst.Extent.StartOffset,
+                $cursorPosition - $__awsp_from).TrimStart()
+            return (TabExpansion2 -inputScript $__awsp_rest -cursorColumn $__awsp_rest.Length).CompletionMatches
+        }
+    }
     $__awsp_words = @(
         foreach ($__awsp_element in $commandAst.CommandElements) {
             if ($__awsp_element.Extent.StartOffset -ge $cursorPosition) { break }

@@ -3,36 +3,33 @@
 # `__AWSP_CMD__ use` and `__AWSP_CMD__ unset` change this shell; `awsp_prompt` prints the prompt
 # segment without starting a process. Loading it twice is harmless.
 
-set -gx AWSP_SHELL fish
-
-# The wrapper: sources the code from `use` and `unset` only when the binary succeeded, and
-# returns the binary's status. Everything else, and any help or version request, passes through.
+# The wrapper. `use` and `unset` run as `awsp --wrapper fish ...`, under which a successful
+# switch prints the header line `# awsp eval fish` and then the code. The code is sourced only
+# when the binary succeeded and its first line is this shell's header, so no other output
+# (help, version, whatever a flag prints) can ever be sourced: it is printed unchanged and the
+# binary's status returned. The code is parsed whole before any of it runs. Every other
+# subcommand runs the binary unchanged.
 function __AWSP_CMD__ --description 'Switch this shell between AWS profiles (awsp)'
-    set -l __awsp_eval 0
-    if contains -- "$argv[1]" use unset
-        set __awsp_eval 1
-        for __awsp_arg in $argv
-            switch $__awsp_arg
-                case -h --help -V --version
-                    set __awsp_eval 0
-                    break
-                case --
-                    break
-            end
-        end
-    end
-    if test $__awsp_eval -eq 0
+    if not contains -- "$argv[1]" use unset
         command __AWSP_BIN__ $argv
         return $status
     end
-    set -l __awsp_code (command __AWSP_BIN__ $argv)
+    set -l __awsp_out (command __AWSP_BIN__ --wrapper fish $argv)
     set -l __awsp_status $status
-    if test $__awsp_status -eq 0
-        string join \n -- $__awsp_code | source
-        __awsp_note_expiry
-        __awsp_warn_universal
+    if test $__awsp_status -ne 0; or test "$__awsp_out[1]" != '# awsp eval fish'
+        set -q __awsp_out[1]; and printf '%s\n' $__awsp_out
+        return $__awsp_status
     end
-    return $__awsp_status
+    # Defining a function parses all of the code: a syntax error runs none of it. (What the
+    # code's last statement returns is not a failure: `set -e` of a variable that only exists
+    # as a universal one returns 4.)
+    printf '%s\n' 'function __awsp_switch' $__awsp_out end | source
+    or return
+    __awsp_switch
+    functions -e __awsp_switch
+    __awsp_note_expiry
+    __awsp_warn_universal
+    return 0
 end
 
 # A universal variable (`set -Ux AWS_PROFILE ...`) stays exported to every command however
@@ -67,15 +64,15 @@ end
 function __awsp_note_expiry --description 'awsp: note the expiry clock time where /proc is missing'
     set -e -g __awsp_expiry_clock
     set -q AWSP_EXPIRATION; or return 0
-    string match -qr '^[0-9]+$' -- "$AWSP_EXPIRATION"; or return 0
+    string match -qr '^[0-9]{1,15}\z' -- "$AWSP_EXPIRATION"; or return 0
     __awsp_now >/dev/null; and return 0
     set -l __awsp_clock (command date -r $AWSP_EXPIRATION +%H:%M 2>/dev/null; or command date -d @$AWSP_EXPIRATION +%H:%M 2>/dev/null)
     and set -g __awsp_expiry_clock $AWSP_EXPIRATION $__awsp_clock[1]
     return 0
 end
 
-# awsp_prompt: the same text as `awsp prompt` (`dev-alice`, `dev-alice 42m`, `dev-alice 1h05m`,
-# `dev-alice expired`), from builtins and /proc only; see __awsp_now.
+# awsp_prompt: the same text as `awsp prompt` (`dev-alice`, `dev-alice 45s`, `dev-alice 42m`,
+# `dev-alice 1h05m`, `dev-alice expired`), from builtins and /proc only; see __awsp_now.
 function awsp_prompt --description 'Print the awsp prompt segment (no process is started)'
     # Hand back the caller's $status, so a prompt can still show the last command's status.
     set -l __awsp_status $status
@@ -83,13 +80,14 @@ function awsp_prompt --description 'Print the awsp prompt segment (no process is
     test -n "$__awsp_profile"; or set __awsp_profile "$AWSP_PROFILE"
     test -n "$__awsp_profile"; or return $__awsp_status
     set -l __awsp_at "$AWSP_EXPIRATION"
-    # As Rust's i64 parser: an optional sign and digits (bounded here to stay exact in `math`).
-    set __awsp_at (string replace -r '^([+-]?)0+(?=[0-9])' '$1' -- "$__awsp_at")
-    if not string match -qr '^[+-]?[0-9]{1,15}$' -- "$__awsp_at"
+    # A time is a sign and 1 to 15 ASCII digits (the rule is in src/cmd/prompt.rs): exact in
+    # `math`, which computes in doubles. (`\z`: `$` would also match before a final newline.)
+    if not string match -qr '^[+-]?[0-9]{1,15}\z' -- "$__awsp_at"
         printf '%s\n' "$__awsp_profile"
         return $__awsp_status
     end
-    set __awsp_at (string replace -r '^\+' '' -- $__awsp_at)
+    # Decimal whatever the leading zeros; no `+` for `test`.
+    set __awsp_at (string replace -r '^\+' '' -- $__awsp_at | string replace -r '^(-?)0+(?=[0-9])' '$1')
     set -l __awsp_now (__awsp_now)
     if test $status -ne 0
         if test "$__awsp_expiry_clock[1]" = "$__awsp_at"
@@ -99,15 +97,15 @@ function awsp_prompt --description 'Print the awsp prompt segment (no process is
         end
         return $__awsp_status
     end
-    if test $__awsp_at -le $__awsp_now
+    set -l __awsp_left (math --scale=0 "$__awsp_at - $__awsp_now")
+    if test $__awsp_left -le 0
         printf '%s expired\n' "$__awsp_profile"
-        return $__awsp_status
-    end
-    set -l __awsp_left (math --scale=0 "floor(($__awsp_at - $__awsp_now) / 60)")
-    if test $__awsp_left -lt 60
-        printf '%s %sm\n' "$__awsp_profile" $__awsp_left
+    else if test $__awsp_left -lt 60
+        printf '%s %ss\n' "$__awsp_profile" $__awsp_left
+    else if test $__awsp_left -lt 3600
+        printf '%s %sm\n' "$__awsp_profile" (math --scale=0 "floor($__awsp_left / 60)")
     else
-        printf '%s %dh%02dm\n' "$__awsp_profile" (math --scale=0 "floor($__awsp_left / 60)") (math "$__awsp_left % 60")
+        printf '%s %dh%02dm\n' "$__awsp_profile" (math --scale=0 "floor($__awsp_left / 3600)") (math --scale=0 "floor(($__awsp_left % 3600) / 60)")
     end
     return $__awsp_status
 end

@@ -3,24 +3,26 @@
 # `__AWSP_CMD__ use` and `__AWSP_CMD__ unset` change this session; `awsp_prompt` returns the prompt
 # segment without starting a process. Loading it twice is harmless.
 
-$env:AWSP_SHELL = 'powershell'
-
-# The wrapper: runs the code from `use` and `unset` only when the binary succeeded, and leaves
-# the binary's status in $LASTEXITCODE. Everything else, and any help or version request,
-# passes through.
+# The wrapper. `use` and `unset` run as `awsp --wrapper powershell ...`, under which a
+# successful switch prints the header line `# awsp eval powershell` and then the code. The code
+# runs only when the binary succeeded and its first line is this shell's header, so no other
+# output (help, version, whatever a flag prints) can ever run: it is passed on unchanged, with
+# the binary's status in $LASTEXITCODE. The code is parsed whole before any of it runs.
+# Every other subcommand runs the binary unchanged.
 function global:__AWSP_CMD__ {
     $__awsp_bin = __AWSP_BIN__
-    $__awsp_eval = $args.Count -gt 0 -and ('use', 'unset') -contains [string]$args[0]
-    if ($__awsp_eval) {
-        foreach ($__awsp_arg in $args) {
-            if ($__awsp_arg -is [string] -and $__awsp_arg -ceq '--') { break }
-            if (@('-h', '--help', '-V', '--version') -ccontains [string]$__awsp_arg) {
-                $__awsp_eval = $false
-                break
-            }
+    if (-not [System.IO.Path]::IsPathRooted($__awsp_bin)) {
+        # Not this function of the same name: the program on PATH.
+        $__awsp_app = Get-Command -Name $__awsp_bin -CommandType Application -ErrorAction Ignore |
+            Select-Object -First 1
+        if ($null -eq $__awsp_app) {
+            [Console]::Error.WriteLine("awsp: $__awsp_bin is no longer on PATH")
+            $global:LASTEXITCODE = 127
+            return
         }
+        $__awsp_bin = $__awsp_app.Source
     }
-    if (-not $__awsp_eval) {
+    if (-not ($args.Count -gt 0 -and ('use', 'unset') -ccontains [string]$args[0])) {
         & $__awsp_bin @args
         return
     }
@@ -29,33 +31,55 @@ function global:__AWSP_CMD__ {
     $__awsp_encoding = [Console]::OutputEncoding
     try {
         try { [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false) } catch { }
-        $__awsp_code = & $__awsp_bin @args
+        $__awsp_out = @(& $__awsp_bin --wrapper powershell @args)
         $__awsp_status = $LASTEXITCODE
     } finally {
         try { [Console]::OutputEncoding = $__awsp_encoding } catch { }
     }
-    if ($__awsp_status -eq 0 -and $null -ne $__awsp_code) {
-        Invoke-Expression (@($__awsp_code) -join "`n")
+    if ($__awsp_status -ne 0 -or $__awsp_out.Count -eq 0 -or
+        [string]$__awsp_out[0] -cne '# awsp eval powershell') {
+        $__awsp_out
+        $global:LASTEXITCODE = $__awsp_status
+        return
     }
-    $global:LASTEXITCODE = $__awsp_status
+    $__awsp_code = $__awsp_out -join "`n"
+    $__awsp_errors = $null
+    $null = [System.Management.Automation.Language.Parser]::ParseInput(
+        $__awsp_code, [ref]$null, [ref]$__awsp_errors)
+    if ($__awsp_errors.Count -gt 0) {
+        [Console]::Error.WriteLine("awsp: nothing was changed: the code does not parse: $($__awsp_errors[0].Message)")
+        $global:LASTEXITCODE = 1
+        return
+    }
+    try {
+        Invoke-Expression $__awsp_code
+        $global:LASTEXITCODE = $__awsp_status
+    } catch {
+        [Console]::Error.WriteLine("awsp: $_")
+        $global:LASTEXITCODE = 1
+    }
 }
 
-# awsp_prompt: the same text as `awsp prompt` (`dev-alice`, `dev-alice 42m`, `dev-alice 1h05m`,
-# `dev-alice expired`), computed in PowerShell; nothing is returned without a profile.
+# awsp_prompt: the same text as `awsp prompt` (`dev-alice`, `dev-alice 45s`, `dev-alice 42m`,
+# `dev-alice 1h05m`, `dev-alice expired`), computed in PowerShell; nothing is returned without
+# a profile.
 function global:awsp_prompt {
     $__awsp_profile = $env:AWS_PROFILE
     if ([string]::IsNullOrEmpty($__awsp_profile)) { $__awsp_profile = $env:AWSP_PROFILE }
     if ([string]::IsNullOrEmpty($__awsp_profile)) { return }
     [long]$__awsp_at = 0
     $__awsp_text = [string]$env:AWSP_EXPIRATION
-    if (-not ($__awsp_text -cmatch '^[+-]?[0-9]+$' -and
+    # A time is a sign and 1 to 15 ASCII digits (the rule is in src/cmd/prompt.rs). `\z`: `$`
+    # would also match before a final newline.
+    if (-not ($__awsp_text -cmatch '^[+-]?[0-9]{1,15}\z' -and
             [long]::TryParse($__awsp_text, [Globalization.NumberStyles]::AllowLeadingSign,
                 [Globalization.CultureInfo]::InvariantCulture, [ref]$__awsp_at))) {
         return $__awsp_profile
     }
-    $__awsp_now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
-    if ($__awsp_at -le $__awsp_now) { return "$__awsp_profile expired" }
-    $__awsp_left = [long][Math]::Floor(($__awsp_at - $__awsp_now) / 60)
-    if ($__awsp_left -lt 60) { return "$__awsp_profile ${__awsp_left}m" }
-    return '{0} {1}h{2:D2}m' -f $__awsp_profile, [long][Math]::Floor($__awsp_left / 60), ($__awsp_left % 60)
+    $__awsp_left = $__awsp_at - [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+    if ($__awsp_left -le 0) { return "$__awsp_profile expired" }
+    if ($__awsp_left -lt 60) { return "$__awsp_profile ${__awsp_left}s" }
+    if ($__awsp_left -lt 3600) { return '{0} {1}m' -f $__awsp_profile, [long][Math]::Floor($__awsp_left / 60) }
+    return '{0} {1}h{2:D2}m' -f $__awsp_profile, [long][Math]::Floor($__awsp_left / 3600),
+        [long][Math]::Floor(($__awsp_left % 3600) / 60)
 }

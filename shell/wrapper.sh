@@ -2,31 +2,39 @@
 # The wrapper function shared by the bash and zsh integrations (awsp.bash, awsp.zsh), which
 # include it where they say __AWSP_POSIX_WRAPPER__.
 
-# The wrapper: evals the code from `use` and `unset` only when the binary succeeded, and
-# returns the binary's status. Everything else, and any help or version request, passes through.
+# The wrapper. `use` and `unset` run as `awsp --wrapper SHELL ...`, under which a successful
+# switch prints the header line `# awsp eval SHELL` and then the code. The code is evaluated
+# only when the binary succeeded and its first line is this shell's header, so no other output
+# (help, version, whatever a flag prints) can ever be evaluated: it is printed unchanged and
+# the binary's status returned. The code is parsed whole before any of it runs. Every other
+# subcommand runs the binary unchanged.
 __AWSP_CMD__() {
     case "${1-}" in
-    use | unset)
-        local __awsp_arg
-        for __awsp_arg in "$@"; do
-            case "$__awsp_arg" in
-            -h | --help | -V | --version)
-                \command __AWSP_BIN__ "$@"
-                return
-                ;;
-            --) break ;;
-            esac
-        done
-        local __awsp_code __awsp_status
-        __awsp_code="$(\command __AWSP_BIN__ "$@")"
-        __awsp_status=$?
-        if [ "$__awsp_status" -eq 0 ]; then
-            \builtin eval -- "$__awsp_code"
-        fi
-        return "$__awsp_status"
-        ;;
+    use | unset) ;;
     *)
         \command __AWSP_BIN__ "$@"
+        return
         ;;
     esac
+    # zsh: this function's options are zsh's own, whatever the user set (ksh_arrays, ...).
+    [ -z "${ZSH_VERSION-}" ] || \builtin emulate -L zsh
+    local __awsp_out __awsp_status=0
+    # The `.` keeps trailing newlines, which command substitution would strip. (No quoted
+    # string spans lines here or below: zsh's csh_junkie_quotes would reject it.)
+    __awsp_out=$(
+        \command __AWSP_BIN__ --wrapper __AWSP_WRAPPER_SHELL__ "$@"
+        __awsp_status=$?
+        \builtin printf .
+        \builtin exit "$__awsp_status"
+    ) || __awsp_status=$?
+    __awsp_out=${__awsp_out%.}
+    if [ "$__awsp_status" -ne 0 ] || [ "${__awsp_out%%$'\n'*}" != '# awsp eval __AWSP_WRAPPER_SHELL__' ]; then
+        \builtin printf '%s' "$__awsp_out"
+        return "$__awsp_status"
+    fi
+    # Defining a function parses all of the code: a syntax error runs none of it.
+    \builtin eval "__awsp_switch() {"$'\n'"$__awsp_out"$'\n''}' || return
+    __awsp_switch || __awsp_status=$?
+    \builtin unset -f __awsp_switch
+    return "$__awsp_status"
 }

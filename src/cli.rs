@@ -19,6 +19,10 @@ use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
     propagate_version = true
 )]
 pub struct Cli {
+    /// Set by the shell integration's wrapper: `use`/`unset` print the header line
+    /// `# awsp eval SHELL` before SHELL's code, and say on the terminal what they switched to
+    #[arg(long, value_enum, value_name = "SHELL", hide = true)]
+    pub wrapper: Option<ShellName>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -113,21 +117,27 @@ pub struct UseArgs {
     #[arg(long)]
     pub creds: bool,
     /// Set this region instead of the profile's
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", add = region_candidates())]
     pub region: Option<String>,
     #[command(flatten)]
     pub shell: ShellArg,
+    /// Through the integration: do not say on the terminal what was switched to
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct UnsetArgs {
     #[command(flatten)]
     pub shell: ShellArg,
+    /// Through the integration: do not say on the terminal that the profile was cleared
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct ShellArg {
-    /// The shell to print code for [default: $AWSP_SHELL, else POSIX sh]
+    /// The shell to print code for [default: POSIX sh]
     #[arg(long, value_enum, value_name = "SHELL")]
     pub shell: Option<ShellName>,
 }
@@ -152,7 +162,7 @@ pub struct ExecArgs {
         allow_hyphen_values = true, conflicts_with = "name", add = profile_candidates())]
     pub profile_option: Option<String>,
     /// Set this region instead of the profile's
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", add = region_candidates())]
     pub region: Option<String>,
     /// The command and its arguments
     #[arg(last = true, required = true, value_name = "CMD")]
@@ -258,12 +268,11 @@ pub fn command() -> clap::Command {
     cmd
 }
 
-/// Parse the process arguments with [`command`]; on an error (or `--help`) clap prints and
-/// exits, as `Cli::parse` does.
-pub fn parse() -> Cli {
+/// Parse the process arguments with [`command`], as `Cli::try_parse` does with the bare types.
+pub fn try_parse() -> Result<Cli, clap::Error> {
     let mut cmd = command();
-    let matches = cmd.get_matches_mut();
-    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut cmd).exit())
+    let matches = cmd.try_get_matches_from_mut(std::env::args_os())?;
+    Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))
 }
 
 /// The profile named by the positional argument or by `--profile` (clap requires exactly one).
@@ -338,6 +347,15 @@ pub enum InitShell {
     Fish,
     #[value(alias = "pwsh")]
     Powershell,
+}
+
+fn region_candidates() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        crate::config::regions::regions_for_completion()
+            .into_iter()
+            .map(CompletionCandidate::new)
+            .collect::<Vec<_>>()
+    })
 }
 
 fn profile_candidates() -> ArgValueCandidates {

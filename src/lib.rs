@@ -3,6 +3,9 @@
 //! Data flows one way: files (`config`) → chain and credentials (`resolve`) → environment
 //! change (`env`) → shell code (`shell`). `cmd` holds one module per subcommand.
 
+// Diagnostics go through `errln!`, which cannot panic.
+#![deny(clippy::print_stderr)]
+
 pub mod cli;
 pub mod cmd;
 pub mod config;
@@ -11,3 +14,22 @@ pub mod resolve;
 pub mod secret;
 pub mod shell;
 pub mod terminal;
+
+/// Write one line to stderr, ignoring a failed write: stderr may be closed or a full device,
+/// and `eprintln!` would then panic, which aborts a release build. Every diagnostic in `src/`
+/// goes through [`errln!`].
+pub fn write_stderr(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr
+        .write_fmt(args)
+        .and_then(|()| stderr.write_all(b"\n"));
+}
+
+/// `eprintln!` that never panics: see [`write_stderr`].
+#[macro_export]
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::write_stderr(::std::format_args!($($arg)*))
+    };
+}

@@ -3,6 +3,8 @@
 //! `main` parses the arguments, runs one command, and is the only place that prints errors.
 //! A command's stdout is buffered and written only when it succeeded: stdout is code.
 
+#![deny(clippy::print_stderr)]
+
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -15,8 +17,8 @@ fn run(cli: &Cli, out: &mut Vec<u8>) -> anyhow::Result<Option<i32>> {
         Command::Show(args) => cmd::show::run(args, out)?,
         Command::Current(args) => cmd::current::run(args, out)?,
         Command::Doctor(args) => return cmd::doctor::run(args, out).map(Some),
-        Command::Use(args) => cmd::r#use::run(args, out)?,
-        Command::Unset(args) => cmd::unset::run(args, out),
+        Command::Use(args) => cmd::r#use::run(args, cli.wrapper, out)?,
+        Command::Unset(args) => cmd::unset::run(args, cli.wrapper, out),
         Command::Init(args) => cmd::init::run(args, out)?,
         Command::Prompt => cmd::prompt::run(out)?,
         Command::Completions(args) => cmd::init::run_completions(args, out)?,
@@ -31,14 +33,28 @@ fn is_broken_pipe(err: &std::io::Error) -> bool {
 }
 
 fn main() -> ExitCode {
-    let cli = awsp::cli::parse();
+    // clap's own `exit` ignores a failed write of help or an error; a full or closed stdout
+    // or stderr must still fail (a closed stdout pipe excepted).
+    let cli = match awsp::cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = err.exit_code();
+            return match err.print() {
+                Err(e) if !is_broken_pipe(&e) => {
+                    awsp::errln!("awsp: could not write the output: {e}");
+                    ExitCode::FAILURE
+                }
+                _ => ExitCode::from(u8::try_from(code).unwrap_or(2)),
+            };
+        }
+    };
     let mut out = Vec::new();
     match run(&cli, &mut out) {
         Ok(code) => {
             let mut stdout = std::io::stdout().lock();
             if let Err(err) = stdout.write_all(&out).and_then(|()| stdout.flush()) {
                 if !is_broken_pipe(&err) {
-                    eprintln!("awsp: could not write the output: {err}");
+                    awsp::errln!("awsp: could not write the output: {err}");
                     return ExitCode::FAILURE;
                 }
             }
@@ -52,7 +68,7 @@ fn main() -> ExitCode {
             // newlines) escaped: messages quote names and values from files.
             let message = format!("{err:#}");
             let message = awsp::terminal::escaped(&message);
-            eprintln!("awsp: {message}");
+            awsp::errln!("awsp: {message}");
             ExitCode::FAILURE
         }
     }

@@ -982,3 +982,58 @@ fn current_reports_the_region_the_sdks_use_and_where_it_comes_from() {
     assert_eq!(doc["region"], Value::Null);
     assert_eq!(doc["region_source"], Value::Null);
 }
+
+#[test]
+fn suggestions_ignore_case() {
+    for args in [
+        &["show", "DEV-ALICE"][..],
+        &["show", "Dev-Bob"],
+        &["use", "DEV-ALICE"],
+    ] {
+        let err = assert_clean_error(&run_core(args));
+        let want = format!("did you mean '{}'", args[1].to_lowercase());
+        assert!(err.contains(&want), "{args:?}: {err}");
+    }
+}
+
+/// The did-you-mean search once took time in the product of the lengths (a 100,000-character
+/// argument against a 4 MB name: 15 s in a release build, minutes in a debug one).
+#[test]
+fn suggestions_for_huge_names_finish_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let long_name = "a".repeat(4 << 20);
+    std::fs::write(
+        &config,
+        format!("[profile {long_name}]\nregion = eu-west-1\n[profile dev-alice]\n"),
+    )
+    .unwrap();
+    let typed = format!("{}b", "a".repeat(100_000));
+    // Into files, not pipes: the error line (it names the argument) outgrows a pipe's buffer.
+    let out_path = dir.path().join("stdout");
+    let err_path = dir.path().join("stderr");
+    let mut child = awsp_cmd(Some(&config), None)
+        .args(["show", &typed])
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    // Generous: a regression test, not a benchmark.
+    let limit = std::time::Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("did-you-mean took over {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = Output {
+        status: child.wait().unwrap(),
+        stdout: std::fs::read(&out_path).unwrap(),
+        stderr: std::fs::read(&err_path).unwrap(),
+    };
+    let err = assert_clean_error(&out);
+    assert!(err.contains("not found"), "{}", &err[..err.len().min(200)]);
+}

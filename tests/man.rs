@@ -97,7 +97,7 @@ fn committed_man_pages_are_current() {
         return;
     }
     let committed = pages(&man);
-    let stale: Vec<&String> = generated
+    let stale: std::collections::BTreeSet<&String> = generated
         .keys()
         .chain(committed.keys())
         .filter(|name| generated.get(*name) != committed.get(*name))

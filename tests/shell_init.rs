@@ -169,8 +169,8 @@ fn powershell_parse_check_rejects_a_broken_script() {
     let dir = tempfile::tempdir().unwrap();
     let good = render(InitShell::Powershell, "awsp", "/usr/local/bin/awsp");
     let broken = good.replacen(
-        "if ($__awsp_status -eq 0 -and",
-        "if ($__awsp_status -eq 0 -and {",
+        "-gt 0 -and ('use', 'unset')",
+        "-gt 0 -and { ('use', 'unset')",
         1,
     );
     assert_ne!(good, broken);
@@ -492,7 +492,8 @@ fn check_scenario(sh: InitShell, steps: &BTreeMap<String, Step>) {
     assert_eq!(alice.status, 0, "{sh:?} {alice:?}");
     assert_eq!(alice.var("AWS_PROFILE"), Some("dev-alice"));
     assert_eq!(alice.var("AWS_REGION"), Some("eu-west-1"));
-    assert_eq!(alice.var("AWSP_SHELL"), Some(name(sh)));
+    // Nothing exported names the shell: a script started from here gets the plain form's code.
+    assert_eq!(alice.var("AWSP_SHELL"), None, "{sh:?}");
 
     let bob = step("bob");
     assert_eq!(bob.status, 0, "{sh:?} {bob:?}");
@@ -544,7 +545,6 @@ fn check_scenario(sh: InitShell, steps: &BTreeMap<String, Step>) {
                 k.as_str(),
                 "AWS_CONFIG_FILE"
                     | "AWS_SHARED_CREDENTIALS_FILE"
-                    | "AWSP_SHELL"
                     // What `awsp use -` returns to after the unset.
                     | "AWSP_PREVIOUS"
                     | "AWSP_PREVIOUS_MODE"
@@ -604,11 +604,433 @@ fn wrapper_evaluates_nothing_when_the_binary_fails() {
         let Some(out) = run(sh, &script) else {
             continue;
         };
+        // What it printed is passed on as output, unevaluated.
         assert_eq!(
             common::stdout(&out),
-            "status=3 evaluated=\n",
+            "export AWSP_TEST_EVALUATED=yes\nset -gx AWSP_TEST_EVALUATED yes\nstatus=3 evaluated=\n",
             "{sh:?}: {}",
             common::stderr(&out)
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3b. The wrapper protocol: `--wrapper SHELL`, the header line, nothing exported
+
+fn write_executable(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Arguments that make clap print help or version text and exit 0 (or a usage error): the
+/// old wrappers recognised only the exact words `-h --help -V --version` and evaluated the
+/// rest, so `awsp-use 0.1.0` ran whatever `awsp-use` is on PATH.
+const HELP_AND_VERSION: [&[&str]; 7] = [
+    &["use", "-Vh"],
+    &["use", "-hV"],
+    &["use", "-hh"],
+    &["use", "-VV"],
+    &["unset", "-hV"],
+    &["unset", "-Vh"],
+    &["use", "--help", "--version"],
+];
+
+/// Through the real wrappers, help and version text is printed exactly as the binary prints
+/// it, with the binary's status, and nothing of it runs: `awsp-use`, `awsp-unset`, `Switch`,
+/// `Clear` and `Usage:` on PATH would leave a mark.
+#[test]
+fn wrapper_never_evaluates_help_or_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let marks = dir.path().join("marks");
+    for name in [
+        "awsp-use",
+        "awsp-unset",
+        "Switch",
+        "Clear",
+        "Usage:",
+        "Print",
+    ] {
+        write_executable(
+            &bin.join(name),
+            &format!("#!/bin/sh\necho \"{name} $*\" >>'{}'\n", marks.display()),
+        );
+    }
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    for sh in REAL {
+        let out_dir = dir.path().join(name(sh));
+        std::fs::create_dir(&out_dir).unwrap();
+        let mut script = format!("{}\n", load_line(sh));
+        for (i, args) in HELP_AND_VERSION.iter().enumerate() {
+            let status = if sh == InitShell::Fish {
+                "$status"
+            } else {
+                "$?"
+            };
+            script.push_str(&format!(
+                "awsp {} >'{dir}/out{i}' 2>/dev/null; echo {status} >'{dir}/status{i}'\n",
+                args.join(" "),
+                dir = out_dir.display()
+            ));
+        }
+        let home = tempfile::tempdir().unwrap();
+        let Some(mut cmd) = shell(sh, home.path()) else {
+            continue;
+        };
+        let out = cmd.env("PATH", &path).arg(&script).output().unwrap();
+        assert!(out.status.success(), "{sh:?}: {}", common::stderr(&out));
+        for (i, args) in HELP_AND_VERSION.iter().enumerate() {
+            let direct = awsp_cmd(None, None).args(*args).output().unwrap();
+            let printed = std::fs::read(out_dir.join(format!("out{i}"))).unwrap();
+            let status = std::fs::read_to_string(out_dir.join(format!("status{i}"))).unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&printed),
+                common::stdout(&direct),
+                "{sh:?} {args:?}: not printed unchanged"
+            );
+            assert_eq!(
+                status.trim(),
+                direct.status.code().unwrap().to_string(),
+                "{sh:?} {args:?}"
+            );
+        }
+        assert!(
+            !marks.exists(),
+            "{sh:?}: help or version text ran: {}",
+            std::fs::read_to_string(&marks).unwrap_or_default()
+        );
+    }
+}
+
+/// The integration exports nothing that changes what the plain form prints: a bash or zsh
+/// script started from an integrated fish (or bash, or zsh) gets POSIX code from
+/// `eval "$(awsp use P --creds)"`. (The old integration exported `AWSP_SHELL=fish`, so the
+/// script got fish code.)
+#[test]
+fn scripts_started_from_an_integrated_shell_get_posix_code() {
+    let bin_dir = awsp_bin().parent().unwrap().to_path_buf();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    let child = "eval \"$(awsp use dev-bob --creds)\"; printf \"key=%s\\n\" \"$AWS_ACCESS_KEY_ID\"";
+    for sh in REAL {
+        let mut script = format!(
+            "{}\nawsp use dev-alice\nenv | grep '^AWSP_SHELL='\n",
+            load_line(sh)
+        );
+        for child_shell in ["bash --norc --noprofile", "zsh -f"] {
+            script.push_str(&format!("{child_shell} -c '{child}'\n"));
+        }
+        let home = tempfile::tempdir().unwrap();
+        let Some(mut cmd) = shell(sh, home.path()) else {
+            continue;
+        };
+        let out = cmd.env("PATH", &path).arg(&script).output().unwrap();
+        assert_eq!(
+            common::stdout(&out),
+            "key=ASIABOBEXAMPLE000002\nkey=ASIABOBEXAMPLE000002\n",
+            "{sh:?}: {}",
+            common::stderr(&out)
+        );
+    }
+}
+
+/// A fake binary that exits 0 with output that must not be evaluated as it stands: no
+/// header, another shell's header, or this shell's header with code that does not parse (a
+/// statement that would mark the environment, then an unterminated quote). The wrapper
+/// prints the first two unchanged with status 0, fails on the third, and changes nothing.
+#[test]
+fn wrapper_evaluates_only_code_with_its_own_header_that_parses() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("fake-awsp");
+    write_executable(
+        &fake,
+        r##"#!/bin/sh
+# Called as: fake-awsp --wrapper SHELL use ...
+mark="export AWSP_TEST_EVALUATED=yes"
+[ "$2" = fish ] && mark="set -gx AWSP_TEST_EVALUATED yes"
+case "$AWSP_FAKE" in
+none) printf '%s\n' "$mark" ;;
+other) printf '# awsp eval %s\n%s\n' "$AWSP_FAKE_OTHER" "$mark" ;;
+broken) printf "# awsp eval %s\n%s\necho 'unterminated\n" "$2" "$mark" ;;
+esac
+"##,
+    );
+    let fake = fake.to_str().unwrap();
+    for sh in REAL {
+        let init = dir.path().join(format!("init.{}", ext(sh)));
+        std::fs::write(&init, render(sh, "awsp", fake)).unwrap();
+        let init = init.to_str().unwrap();
+        let other = if sh == InitShell::Fish {
+            "bash"
+        } else {
+            "fish"
+        };
+        let mut script = if sh == InitShell::Fish {
+            format!("source '{init}'\nset -gx AWSP_FAKE_OTHER {other}\n")
+        } else {
+            format!(". '{init}'\nexport AWSP_FAKE_OTHER={other}\n")
+        };
+        for mode in ["none", "other", "broken"] {
+            script.push_str(&if sh == InitShell::Fish {
+                format!(
+                    "set -gx AWSP_FAKE {mode}; set -l out (awsp use dev-alice 2>/dev/null); set -l s $status\n\
+                     printf '%s status=%s evaluated=%s out=%s\\n' {mode} $s \"$AWSP_TEST_EVALUATED\" (string join '|' -- $out)\n"
+                )
+            } else {
+                format!(
+                    "export AWSP_FAKE={mode}; out=$(awsp use dev-alice 2>/dev/null); s=$?\n\
+                     printf '%s status=%s evaluated=%s out=%s\\n' {mode} $s \"${{AWSP_TEST_EVALUATED-}}\" \"$(printf '%s' \"$out\" | tr '\\n' '|')\"\n"
+                )
+            });
+        }
+        let Some(out) = run(sh, &script) else {
+            continue;
+        };
+        let text = common::stdout(&out);
+        let lines: Vec<&str> = text.lines().collect();
+        let mark = if sh == InitShell::Fish {
+            "set -gx AWSP_TEST_EVALUATED yes"
+        } else {
+            "export AWSP_TEST_EVALUATED=yes"
+        };
+        assert_eq!(lines.len(), 3, "{sh:?}: {text}{}", common::stderr(&out));
+        assert_eq!(
+            lines[0],
+            format!("none status=0 evaluated= out={mark}"),
+            "{sh:?}"
+        );
+        assert_eq!(
+            lines[1],
+            format!("other status=0 evaluated= out=# awsp eval {other}|{mark}"),
+            "{sh:?}"
+        );
+        assert!(
+            lines[2].starts_with("broken status=") && lines[2].contains(" evaluated= out="),
+            "{sh:?}: {}",
+            lines[2]
+        );
+        assert!(
+            !lines[2].starts_with("broken status=0 "),
+            "{sh:?}: a parse error must fail: {}",
+            lines[2]
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3c. Upgrades: the open shell keeps reaching the binary
+
+/// A release directory with a copy of the binary, as a package manager would lay it out.
+fn install_copy(dir: &Path) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let to = dir.join("awsp");
+    std::fs::copy(awsp_bin(), &to).unwrap();
+    to
+}
+
+/// `awsp` on PATH is a symlink into a versioned directory. An upgrade re-points it to a copy
+/// in another directory and removes the old one: the open shell's wrapper, prompt and
+/// completion keep working (the old init embedded the resolved path, so every call then
+/// failed with 127).
+#[test]
+fn upgrade_that_moves_the_binary_keeps_open_shells_working() {
+    for sh in REAL {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        install_copy(&root.join("v1"));
+        std::fs::create_dir(root.join("bin")).unwrap();
+        std::os::unix::fs::symlink(root.join("v1/awsp"), root.join("bin/awsp")).unwrap();
+        let path = format!(
+            "{}:{}",
+            root.join("bin").display(),
+            std::env::var("PATH").unwrap()
+        );
+        let (load, status, complete) = match sh {
+            InitShell::Fish => (
+                "awsp init fish | source",
+                "$status",
+                "printf 'complete:%s\\n' (complete -C 'awsp use dev-a')",
+            ),
+            InitShell::Bash => (
+                "eval \"$(awsp init bash)\"",
+                "$?",
+                "COMP_WORDS=(awsp use dev-a); COMP_CWORD=2; COMP_LINE='awsp use dev-a'; COMP_POINT=14; __awsp_complete; printf 'complete:%s\\n' \"${COMPREPLY[@]}\"",
+            ),
+            _ => (
+                "eval \"$(awsp init zsh)\"",
+                "$?",
+                "print -r -- complete:$(\\command awsp complete --index 2 -- awsp use dev-a)",
+            ),
+        };
+        let r = root.display();
+        let script = format!(
+            "{load}\nawsp use dev-alice; echo \"before:{status}\"\n\
+             mkdir '{r}/v2' && cp '{r}/v1/awsp' '{r}/v2/awsp' && ln -sfn '{r}/v2/awsp' '{r}/bin/awsp' && rm -rf '{r}/v1'\n\
+             awsp use dev-bob --creds; echo \"after:{status}:$AWS_ACCESS_KEY_ID\"\n\
+             awsp list >/dev/null; echo \"list:{status}\"\n{complete}\n"
+        );
+        let home = tempfile::tempdir().unwrap();
+        let Some(mut cmd) = shell(sh, home.path()) else {
+            continue;
+        };
+        let out = cmd.env("PATH", &path).arg(&script).output().unwrap();
+        assert_eq!(
+            common::stdout(&out),
+            "before:0\nafter:0:ASIABOBEXAMPLE000002\nlist:0\ncomplete:dev-alice\n",
+            "{sh:?}: {}",
+            common::stderr(&out)
+        );
+        assert!(!root.join("v1").exists());
+    }
+}
+
+/// `init` run by a path that is not on PATH calls the binary by that path made absolute, with
+/// symlinks left as they are: relative (`./rel/awsp`, then the shell changes directory), and
+/// through a symlink that an upgrade then re-points.
+#[test]
+fn init_by_a_path_not_on_path_keeps_that_path() {
+    let Some(bash) = require_tool("bash") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    install_copy(&root.join("rel"));
+    install_copy(&root.join("v1"));
+    std::fs::create_dir(root.join("link")).unwrap();
+    std::os::unix::fs::symlink(root.join("v1/awsp"), root.join("link/awsp")).unwrap();
+    let r = root.display();
+    let script = format!(
+        "cd '{r}' && eval \"$(./rel/awsp init bash)\" && cd / && awsp use dev-alice && echo \"rel:$AWS_PROFILE\"\n\
+         eval \"$('{r}/link/awsp' init bash)\"\n\
+         install -D '{r}/v1/awsp' '{r}/v2/awsp' && ln -sfn '{r}/v2/awsp' '{r}/link/awsp' && rm -rf '{r}/v1'\n\
+         awsp use dev-bob; echo \"link:$?:$AWS_PROFILE\"\n\
+         declare -f awsp | grep -c -F -e \"'{r}/link/awsp'\""
+    );
+    let mut cmd = Command::new(bash);
+    clean_env(
+        &mut cmd,
+        Some(&fixture("shell/config")),
+        Some(&fixture("shell/credentials")),
+    );
+    let out = cmd
+        .args(["--norc", "--noprofile", "-c", &script])
+        .output()
+        .unwrap();
+    assert_eq!(
+        common::stdout(&out),
+        "rel:dev-alice\nlink:0:dev-bob\n2\n",
+        "{}",
+        common::stderr(&out)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3d. Feedback on the terminal after a switch
+
+/// AWS files for the feedback test: a profile with a region, and one whose credential_process
+/// gives an account and credentials that expire in 59 minutes 30 seconds.
+fn feedback_files(dir: &Path) -> (PathBuf, PathBuf) {
+    let helper = dir.join("creds.sh");
+    write_executable(
+        &helper,
+        "#!/bin/sh\nat=$(date -u -d \"@$(( $(date +%s) + 3570 ))\" +%Y-%m-%dT%H:%M:%SZ)\n\
+         printf '{\"Version\": 1, \"AccessKeyId\": \"ASIAFEEDBACK\", \"SecretAccessKey\": \"s\", \
+         \"SessionToken\": \"t\", \"AccountId\": \"123456789012\", \"Expiration\": \"%s\"}\\n' \"$at\"\n",
+    );
+    let config = dir.join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile dev-alice]\nregion = eu-west-1\n\n[profile dev-bob]\nregion = us-east-1\n\
+             credential_process = {}\n",
+            helper.display()
+        ),
+    )
+    .unwrap();
+    (config, dir.join("no-credentials"))
+}
+
+/// The script: each step after a `[name]` line.
+fn feedback_script(sh: InitShell) -> String {
+    let load = load_line(sh);
+    match sh {
+        InitShell::Fish => format!(
+            "{load}\necho '[alice]'; awsp use dev-alice\necho '[bob]'; awsp use dev-bob --creds\n\
+             echo '[quiet-env]'; set -gx AWSP_QUIET 1; awsp use dev-alice; set -e AWSP_QUIET\n\
+             echo '[quiet-flag]'; awsp use --quiet dev-alice\necho '[unset]'; awsp unset\n\
+             echo '[plain]'; command \"$TEST_AWSP_BIN\" use dev-alice >/dev/null\necho '[end]'\n"
+        ),
+        _ => format!(
+            "{load}\necho '[alice]'; awsp use dev-alice\necho '[bob]'; awsp use dev-bob --creds\n\
+             echo '[quiet-env]'; export AWSP_QUIET=1; awsp use dev-alice; unset AWSP_QUIET\n\
+             echo '[quiet-flag]'; awsp use --quiet dev-alice\necho '[unset]'; awsp unset\n\
+             echo '[plain]'; \"$TEST_AWSP_BIN\" use dev-alice >/dev/null\necho '[end]'\n"
+        ),
+    }
+}
+
+/// On a terminal (a pty from `script`), a switch through the wrapper says in one line on
+/// stderr what the shell now has; `AWSP_QUIET=1` and `--quiet` silence it, and so does
+/// calling the binary without the wrapper. With stderr not a terminal, nothing is said.
+#[test]
+fn switch_says_what_it_did_on_a_terminal_only() {
+    let Some(script_tool) = require_tool("script") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (config, credentials) = feedback_files(dir.path());
+    for sh in REAL {
+        let file = dir.path().join(format!("feedback.{}", ext(sh)));
+        std::fs::write(&file, feedback_script(sh)).unwrap();
+        let (tool, args) = match sh {
+            InitShell::Bash => ("bash", "--norc --noprofile"),
+            InitShell::Zsh => ("zsh", "-f"),
+            _ => ("fish", "--no-config"),
+        };
+        let Some(tool) = require_tool(tool) else {
+            continue;
+        };
+        let command = format!("'{}' {args} '{}'", tool.display(), file.display());
+        let home = tempfile::tempdir().unwrap();
+        let mut on_tty = Command::new(&script_tool);
+        clean_env(&mut on_tty, Some(&config), Some(&credentials));
+        let out = on_tty
+            .env("HOME", home.path())
+            .env("TEST_AWSP_BIN", awsp_bin())
+            .args(["-qec", &command, "/dev/null"])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let text = common::stdout(&out).replace('\r', "");
+        assert!(out.status.success(), "{sh:?}: {text}");
+        let start = text
+            .find("[alice]")
+            .unwrap_or_else(|| panic!("{sh:?}: {text}"));
+        assert_eq!(
+            &text[start..],
+            "[alice]\nawsp: dev-alice (eu-west-1)\n\
+             [bob]\nawsp: dev-bob (us-east-1) · 123456789012 · expires in 59m\n\
+             [quiet-env]\n[quiet-flag]\n[unset]\nawsp: cleared\n[plain]\n[end]\n",
+            "{sh:?}"
+        );
+
+        // Not a terminal: the same steps say nothing on stderr.
+        let mut piped = Command::new(&tool);
+        clean_env(&mut piped, Some(&config), Some(&credentials));
+        let out = piped
+            .env("HOME", home.path())
+            .env("TEST_AWSP_BIN", awsp_bin())
+            .args(args.split(' '))
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{sh:?}: {}", common::stderr(&out));
+        assert_eq!(common::stderr(&out), "", "{sh:?}");
+        assert_eq!(
+            common::stdout(&out),
+            "[alice]\n[bob]\n[quiet-env]\n[quiet-flag]\n[unset]\n[plain]\n[end]\n",
+            "{sh:?}"
         );
     }
 }
@@ -625,9 +1047,10 @@ fn now() -> i64 {
 
 /// The cases: (AWS_PROFILE, AWSP_PROFILE, AWSP_EXPIRATION). Times are at half minutes so
 /// that a second or two between here and the shell (and fish's /proc clock, which can lag by
-/// up to a second) cannot cross a minute.
+/// up to a second) cannot cross a minute; under a minute, seconds are compared within 2 s.
+/// Then absurd values: one rule (src/cmd/prompt.rs) says what is a time.
 fn prompt_cases(now: i64) -> Vec<(&'static str, &'static str, String)> {
-    vec![
+    let mut cases = vec![
         ("", "", String::new()),
         ("", "", (now + 600).to_string()),
         ("dev-alice", "", String::new()),
@@ -638,13 +1061,64 @@ fn prompt_cases(now: i64) -> Vec<(&'static str, &'static str, String)> {
         ("", "dev-bob", format!("000{}", now + 42 * 60 + 30)),
         ("", "dev-bob", (now + 3600 + 5 * 60 + 30).to_string()),
         ("", "dev-bob", (now + 26 * 3600 + 30).to_string()),
+        ("", "dev-bob", (now + 90).to_string()),
         ("", "dev-bob", (now + 30).to_string()),
         ("", "dev-bob", (now - 100).to_string()),
-        ("", "dev-bob", "-5".to_string()),
-        ("", "dev-bob", "0".to_string()),
-        ("", "dev-bob", "soon".to_string()),
-        ("", "dev-bob", "12 34".to_string()),
-    ]
+        // 15 digits: the largest times, exact in fish's `math` too.
+        ("", "dev-bob", (now + 900_000_000_000_000 + 30).to_string()),
+        ("", "dev-bob", format!("0000{}", now + 42 * 60 + 30)),
+    ];
+    let absurd = [
+        "-5",
+        "0",
+        "+0",
+        "-0",
+        "000000000000000",
+        "-999999999999999",
+        "999999999999999999",
+        "9999999999999999",
+        "-9999999999999999",
+        "00000000000000000042",
+        "+00000000000000042",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-9223372036854775808",
+        "99999999999999999999999999999999",
+        "+",
+        "-",
+        "+-5",
+        "--5",
+        "1e9",
+        "0x10",
+        "12.5",
+        " 12",
+        "12 ",
+        "12\n",
+        "12 34",
+        "١٢",
+        "soon",
+    ];
+    cases.extend(absurd.iter().map(|v| ("", "dev-bob", v.to_string())));
+    cases
+}
+
+/// Two renderings of the same segment agree: the same text, except that a number of seconds
+/// left may differ by 2 (the shell's clock and the binary's are read at different instants).
+fn same_segment(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let seconds = |s: &str| {
+        let (head, last) = s.trim_end().rsplit_once(' ')?;
+        Some((
+            head.to_string(),
+            last.strip_suffix('s')?.parse::<i64>().ok()?,
+        ))
+    };
+    match (seconds(a), seconds(b)) {
+        (Some((ha, sa)), Some((hb, sb))) => ha == hb && (sa - sb).abs() <= 2,
+        _ => false,
+    }
 }
 
 /// The shell runs `awsp_prompt` with PATH emptied and the init script rendered for a binary
@@ -694,16 +1168,106 @@ fn prompt_matches_awsp_prompt_without_a_process() {
             let profile = [*aws_profile, *awsp_profile]
                 .into_iter()
                 .find(|p| !p.is_empty());
-            let expected = awsp::cmd::prompt::segment(profile, expiration.parse().ok(), now);
+            let expected = awsp::cmd::prompt::segment(
+                profile,
+                awsp::cmd::prompt::parse_expiration(expiration),
+                now,
+            );
             let expected = if expected.is_empty() {
                 expected
             } else {
                 format!("{expected}\n")
             };
             let case = (aws_profile, awsp_profile, expiration);
-            assert_eq!(shell_text, binary_text, "{sh:?} {case:?}");
-            assert_eq!(shell_text, expected, "{sh:?} {case:?}");
+            assert!(
+                same_segment(shell_text, binary_text),
+                "{sh:?} {case:?}: shell {shell_text:?}, binary {binary_text:?}"
+            );
+            assert!(
+                same_segment(shell_text, &expected),
+                "{sh:?} {case:?}: shell {shell_text:?}, expected {expected:?}"
+            );
         }
+    }
+}
+
+/// The cases whose text is fixed: under a minute, the seconds are shown (not `0m`).
+#[test]
+fn prompt_shows_seconds_under_a_minute() {
+    assert_eq!(
+        awsp::cmd::prompt::segment(Some("dev-alice"), Some(1045), 1000),
+        "dev-alice 45s"
+    );
+    for sh in REAL {
+        let script = match sh {
+            InitShell::Fish => format!(
+                "{}\nset -gx AWSP_PROFILE dev-alice\nset -gx AWSP_EXPIRATION (math (date +%s) + 45)\nawsp_prompt",
+                load_line(sh)
+            ),
+            _ => format!(
+                "{}\nexport AWSP_PROFILE=dev-alice AWSP_EXPIRATION=$(( $(date +%s) + 45 ))\nawsp_prompt",
+                load_line(sh)
+            ),
+        };
+        let Some(out) = run(sh, &script) else {
+            continue;
+        };
+        let text = common::stdout(&out);
+        assert!(
+            same_segment(&text, "dev-alice 45s\n"),
+            "{sh:?}: {text:?} {}",
+            common::stderr(&out)
+        );
+    }
+}
+
+/// No pwsh here: PowerShell's `awsp_prompt` is checked by its rule, the .NET regular
+/// expression in awsp.ps1 run through Python's `re` (the same syntax for this pattern, with
+/// .NET's `\z` spelled `\Z`), on the same values as the other shells; [long]::TryParse then
+/// reads every 15-digit value.
+#[test]
+fn powershell_prompt_rule_matches_awsp_prompt() {
+    let Some(python) = require_venv_python() else {
+        return;
+    };
+    let script = render(InitShell::Powershell, "awsp", "/usr/local/bin/awsp");
+    let pattern = script
+        .lines()
+        .find_map(|l| {
+            let rest = l.split_once("$__awsp_text -cmatch '")?.1;
+            Some(rest.split_once('\'')?.0.to_string())
+        })
+        .expect("the AWSP_EXPIRATION pattern in awsp.ps1");
+    let values: Vec<String> = prompt_cases(now()).into_iter().map(|c| c.2).collect();
+    let code = "import json, re, sys\n\
+                pattern, values = json.load(sys.stdin)\n\
+                rx = re.compile(pattern.replace('\\\\z', '\\\\Z'))\n\
+                print(json.dumps([rx.search(v) is not None for v in values]))\n";
+    let mut child = Command::new(python)
+        .args(["-c", code])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(
+            serde_json::to_string(&(&pattern, &values))
+                .unwrap()
+                .as_bytes(),
+        )
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let matched: Vec<bool> = serde_json::from_slice(&out.stdout).unwrap();
+    for (value, matched) in values.iter().zip(matched) {
+        assert_eq!(
+            matched,
+            awsp::cmd::prompt::parse_expiration(value).is_some(),
+            "{value:?} with {pattern:?}"
+        );
     }
 }
 
@@ -788,17 +1352,194 @@ fn fish_prompt_without_proc_shows_the_expiry_time() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 4b. zsh: prompt escapes and the user's options
+
+/// The README's two zsh prompt lines, as a user would copy them.
+fn readme_zsh_prompt() -> String {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let start = readme
+        .find("\n# zsh")
+        .expect("README: the zsh prompt example")
+        + 1;
+    readme[start..]
+        .lines()
+        .skip(1)
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The README's two bash prompt lines, as a user would copy them.
+fn readme_bash_prompt() -> String {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let start = readme
+        .find("\n# bash: no subshell")
+        .expect("README: the bash prompt example")
+        + 1;
+    readme[start..]
+        .lines()
+        .skip(1)
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The README's bash prompt keeps what PROMPT_COMMAND already ran (added in front of it) and
+/// the last command's status, and shows the segment.
+#[test]
+fn bash_readme_prompt_keeps_the_users_prompt_command() {
+    let script = format!(
+        "{}\nPROMPT_COMMAND='__user_pc=$?'\n{}\nexport AWS_PROFILE=dev-alice\n\
+         (exit 3); eval \"$PROMPT_COMMAND\"\nprintf '%s|%s|%s\\n' \"$AWSP_SEGMENT\" \"$__user_pc\" \"${{PS1@P}}\"",
+        load_line(InitShell::Bash),
+        readme_bash_prompt()
+    );
+    let Some(out) = run(InitShell::Bash, &script) else {
+        return;
+    };
+    assert!(out.stderr.is_empty(), "{}", common::stderr(&out));
+    let text = common::stdout(&out);
+    assert!(
+        text.starts_with("dev-alice|3|(dev-alice) "),
+        "segment, the user's own PROMPT_COMMAND with the status, the rendered PS1: {text:?}"
+    );
+}
+
+/// With the README's zsh prompt (`prompt_subst`), a profile named with prompt sequences
+/// (`%n`, `%F{red}`, `%{...%}`, `%%`) shows literally: `awsp_prompt -v` doubles every `%`.
+/// Plain `awsp_prompt` prints the name as it is.
+#[test]
+fn zsh_prompt_shows_percent_sequences_literally() {
+    let name = "a%n%F{red}%{x%}%%b%";
+    let script = format!(
+        "{}\n{}\ncd /\nexport AWS_PROFILE='{name}'\n\
+         for f in \"${{precmd_functions[@]}}\"; do $f; done\n\
+         print -rP -- \"$PROMPT\"\nawsp_prompt",
+        load_line(InitShell::Zsh),
+        readme_zsh_prompt()
+    );
+    let Some(out) = run(InitShell::Zsh, &script) else {
+        return;
+    };
+    assert!(out.stderr.is_empty(), "{}", common::stderr(&out));
+    let text = common::stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    // `%~` is `/` here; `%#` is `#` for root, `%` otherwise.
+    assert!(
+        lines[0] == format!("({name}) / # ") || lines[0] == format!("({name}) / % "),
+        "rendered: {:?}",
+        lines[0]
+    );
+    assert_eq!(lines[1], name);
+}
+
+/// zsh options that change how code reads or runs. Under each, loading prints nothing, and the
+/// wrapper, `awsp_prompt` (both forms) and the completion's registration work: with compinit
+/// loaded before the integration, and after it (registered by the first prompt's hook).
+const ZSH_OPTIONS: [&str; 6] = [
+    "ksh_arrays",
+    "sh_word_split",
+    "csh_junkie_quotes",
+    "no_unset",
+    "warn_create_global",
+    "rc_quotes",
+];
+
+#[test]
+fn zsh_integration_works_under_the_users_options() {
+    let compinit = "autoload -Uz compinit && compinit -D -u";
+    // The fixture profiles, and one whose region (two lines) is full of quotes and syntax.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let hostile = "it's $(touch pwned) `touch pwned` \\ '' %s *  two  spaces";
+    std::fs::write(
+        &config,
+        format!(
+            "{}\n[profile hostile]\nregion = {hostile}\n  ; touch pwned #x\n",
+            std::fs::read_to_string(fixture("shell/config")).unwrap()
+        ),
+    )
+    .unwrap();
+    for option in ZSH_OPTIONS {
+        for compinit_first in [true, false] {
+            let load = load_line(InitShell::Zsh);
+            let (before, after) = if compinit_first {
+                (compinit, "")
+            } else {
+                ("", compinit)
+            };
+            // The test's own lines must hold under the option too.
+            let script = format!(
+                "setopt {option}\n{before}\n{load}\n{load}\n{after}\n\
+                 if (( ${{+precmd_functions}} )); then for f in \"${{precmd_functions[@]}}\"; do \"$f\"; done; fi\n\
+                 print -r -- \"comp:${{_comps[awsp]-none}}\"\n\
+                 awsp use dev-bob --creds; print -r -- \"bob:$?:${{AWS_ACCESS_KEY_ID-}}:${{AWS_REGION-}}\"\n\
+                 awsp use dev-alice; print -r -- \"alice:$?:${{AWS_PROFILE-}}:${{AWS_ACCESS_KEY_ID-}}\"\n\
+                 awsp use -Vh; print -r -- \"version:$?\"\n\
+                 AWSP_EXPIRATION=$(( EPOCHSECONDS + 42 * 60 + 30 ))\n\
+                 awsp_prompt; awsp_prompt -v seg; print -r -- \"seg:$seg\"\n\
+                 awsp unset; print -r -- \"unset:$?:${{AWS_PROFILE-}}\"\n\
+                 awsp use hostile; print -r -- \"hostile:$?:${{AWS_REGION-}}\""
+            );
+            let home = tempfile::tempdir().unwrap();
+            let Some(mut cmd) = shell(InitShell::Zsh, home.path()) else {
+                return;
+            };
+            let out = cmd
+                .current_dir(dir.path())
+                .env("AWS_CONFIG_FILE", &config)
+                .arg(&script)
+                .output()
+                .unwrap();
+            assert!(!dir.path().join("pwned").exists(), "{option}: a value ran");
+            assert_eq!(
+                common::stdout(&out),
+                format!(
+                    "comp:__awsp_complete\nbob:0:ASIABOBEXAMPLE000002:us-east-1\n\
+                     alice:0:dev-alice:\nawsp-use 0.1.0\nversion:0\ndev-alice 42m\nseg:dev-alice 42m\n\
+                     unset:0:\nhostile:0:{}\n; touch pwned #x\n",
+                    hostile
+                ),
+                "{option} (compinit first: {compinit_first}): {}",
+                common::stderr(&out)
+            );
+            assert_eq!(
+                common::stderr(&out),
+                "",
+                "{option} (compinit first: {compinit_first})"
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // 5. Completion
+
+/// Sets what bash sets for a line typed up to its end (split at spaces only; the interactive
+/// tests in tests/completion.rs cover COMP_WORDBREAKS), then completes.
+const BASH_COMPLETE_LINE: &str = "__t() { COMP_LINE=$1; COMP_POINT=${#1}; \
+     IFS=' ' read -r -a COMP_WORDS <<<\"$1\"; [[ $1 == *' ' ]] && COMP_WORDS+=(''); \
+     COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); __awsp_complete; }";
 
 #[test]
 fn bash_completes_subcommands_and_profiles() {
     let script = format!(
-        "{}\ncomplete -p awsp\n\
-         COMP_WORDS=(awsp ''); COMP_CWORD=1; __awsp_complete; printf 'sub:%s\\n' \"${{COMPREPLY[@]}}\"\n\
-         COMP_WORDS=(awsp use de); COMP_CWORD=2; __awsp_complete; printf 'profile:%s\\n' \"${{COMPREPLY[@]}}\"\n\
-         COMP_WORDS=(awsp use zz); COMP_CWORD=2; __awsp_complete; printf 'none:%s\\n' \"${{#COMPREPLY[@]}}\"",
+        "{}\ncomplete -p awsp\n{BASH_COMPLETE_LINE}\n\
+         __t 'awsp '; printf 'sub:%s\\n' \"${{COMPREPLY[@]}}\"\n\
+         __t 'awsp use de'; printf 'profile:%s\\n' \"${{COMPREPLY[@]}}\"\n\
+         __t 'awsp use '; printf 'all:%s\\n' \"${{COMPREPLY[@]}}\"\n\
+         __t 'awsp use --c'; printf 'flag:%s\\n' \"${{COMPREPLY[@]}}\"\n\
+         __t 'awsp use zz'; printf 'none:%s\\n' \"${{#COMPREPLY[@]}}\"\n\
+         __t 'awsp exec dev-alice -- '; printf 'cmd:%s\\n' \"${{COMPREPLY[@]}}\"\n\
+         complete -W 'alpha beta' awspzz-tool\n\
+         __t 'awsp exec dev-alice -- awspzz-tool a'; printf 'arg:%s\\n' \"${{COMPREPLY[@]}}\"\n\
+         __t 'awsp exec dev-alice -- ls /'; printf 'files:%s\\n' \"${{#COMPREPLY[@]}}\"\n\
+         echo done",
         load_line(InitShell::Bash)
     );
+    // A user's `set -eu` holds while completing.
+    let script = format!("set -eu\n{script}");
     let Some(out) = run(InitShell::Bash, &script) else {
         return;
     };
@@ -814,7 +1555,13 @@ fn bash_completes_subcommands_and_profiles() {
         "sub:unset",
         "profile:dev-alice",
         "profile:dev-bob",
+        "all:dev-alice",
+        "flag:--creds",
         "none:0",
+        "cmd:printf",
+        "arg:alpha",
+        "files:0",
+        "done",
     ] {
         assert!(text.lines().any(|l| l == want), "{want} missing: {text}");
     }
@@ -822,6 +1569,8 @@ fn bash_completes_subcommands_and_profiles() {
         !text.contains("profile:prod") && !text.contains("profile:use"),
         "{text}"
     );
+    // Profiles only until a `-` is typed.
+    assert!(!text.contains("all:-"), "{text}");
 }
 
 /// The standalone script from `awsp completions bash` calls `awsp` from PATH.
@@ -830,7 +1579,7 @@ fn bash_standalone_completion_uses_path() {
     let bin_dir = awsp_bin().parent().unwrap().to_path_buf();
     let script = format!(
         "PATH='{}':$PATH\neval \"$(awsp completions bash --cmd aws-p)\"\ncomplete -p aws-p\n\
-         COMP_WORDS=(aws-p use dev-); COMP_CWORD=2; __awsp_complete; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+         {BASH_COMPLETE_LINE}\n__t 'aws-p use dev-'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
         bin_dir.display()
     );
     let Some(out) = run(InitShell::Bash, &script) else {

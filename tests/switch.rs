@@ -521,8 +521,7 @@ fn malformed_config_names_file_and_line() {
 }
 
 /// The first word of every line of `use` output for `shell`.
-fn statement_shapes(run: &Output) -> Vec<String> {
-    let text = common::stdout(run);
+fn statement_shapes(text: &str) -> Vec<String> {
     assert!(!text.is_empty());
     text.lines()
         .map(|line| {
@@ -537,13 +536,14 @@ fn statement_shapes(run: &Output) -> Vec<String> {
 }
 
 #[test]
-fn shell_flag_and_awsp_shell_pick_the_emitter() {
+fn shell_flag_and_wrapper_pick_the_emitter_and_awsp_shell_is_ignored() {
     let fx = fixture();
     let Some(mut sh) = Session::new(&fx) else {
         return;
     };
     // Keys to unset, so that both statement kinds appear.
     sh.eval(&["use", "static", "--creds"]).ok();
+    // (the header line, if any; the statement kinds)
     let shapes = |extra: &[(&str, &str)], args: &[&str]| {
         let mut cmd = Command::new(common::awsp_bin());
         cmd.args(args)
@@ -552,51 +552,135 @@ fn shell_flag_and_awsp_shell_pick_the_emitter() {
             .envs(extra.iter().copied());
         let out = cmd.output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
-        let mut shapes = statement_shapes(&out);
+        let text = common::stdout(&out);
+        let (header, code) = match text.strip_prefix("# awsp eval ") {
+            Some(rest) => {
+                let (shell, code) = rest.split_once('\n').unwrap();
+                (Some(shell.to_string()), code.to_string())
+            }
+            None => (None, text),
+        };
+        assert!(!code.contains("# awsp eval"), "{args:?}: {code}");
+        let mut shapes = statement_shapes(&code);
         shapes.sort();
         shapes.dedup();
-        shapes
+        (header, shapes)
     };
     let posix = vec!["export".to_string(), "unset".to_string()];
     let fish = vec!["set -e".to_string(), "set -gx".to_string()];
     let powershell = vec!["$env:".to_string(), "Remove-Item".to_string()];
+    let none = None;
+    let h = |name: &str| Some(name.to_string());
     for (args, env, want) in [
-        (&["use", "session"][..], &[][..], &posix),
-        (&["use", "session", "--shell", "sh"], &[], &posix),
-        (&["use", "session", "--shell", "bash"], &[], &posix),
-        (&["use", "session", "--shell", "zsh"], &[], &posix),
-        (&["use", "session", "--shell", "fish"], &[], &fish),
+        (&["use", "session"][..], &[][..], (&none, &posix)),
+        (&["use", "session", "--shell", "sh"], &[], (&none, &posix)),
+        (&["use", "session", "--shell", "bash"], &[], (&none, &posix)),
+        (&["use", "session", "--shell", "zsh"], &[], (&none, &posix)),
+        (&["use", "session", "--shell", "fish"], &[], (&none, &fish)),
         (
             &["use", "session", "--shell", "powershell"],
             &[],
-            &powershell,
+            (&none, &powershell),
         ),
-        (&["use", "session", "--shell", "pwsh"], &[], &powershell),
-        (&["use", "session"], &[("AWSP_SHELL", "fish")], &fish),
+        (
+            &["use", "session", "--shell", "pwsh"],
+            &[],
+            (&none, &powershell),
+        ),
+        // Nothing exported changes what the plain form prints.
+        (
+            &["use", "session"],
+            &[("AWSP_SHELL", "fish")],
+            (&none, &posix),
+        ),
         (
             &["use", "session"],
             &[("AWSP_SHELL", "powershell")],
-            &powershell,
+            (&none, &posix),
         ),
-        (&["use", "session"], &[("AWSP_SHELL", "pwsh")], &powershell),
-        (&["use", "session"], &[("AWSP_SHELL", "zsh")], &posix),
-        (&["use", "session"], &[("AWSP_SHELL", "bash")], &posix),
         (
-            &["use", "session", "--shell", "bash"],
+            // unset sets AWSP_PREVIOUS too (for `use -`).
+            &["unset"],
             &[("AWSP_SHELL", "fish")],
-            &posix,
+            (&none, &posix),
+        ),
+        // The integration's call: the header, then its shell's code.
+        (
+            &["--wrapper", "bash", "use", "session"],
+            &[],
+            (&h("bash"), &posix),
         ),
         (
-            &["use", "session", "--shell", "fish"],
-            &[("AWSP_SHELL", "bash")],
-            &fish,
+            &["--wrapper", "zsh", "use", "session"],
+            &[],
+            (&h("zsh"), &posix),
         ),
-        // unset sets AWSP_PREVIOUS too (for `use -`).
-        (&["unset", "--shell", "fish"], &[], &fish),
-        (&["unset"], &[("AWSP_SHELL", "powershell")], &powershell),
-        (&["unset", "--shell", "zsh"], &[], &posix),
+        (
+            &["--wrapper", "fish", "use", "session"],
+            &[("AWSP_SHELL", "bash")],
+            (&h("fish"), &fish),
+        ),
+        (
+            &["--wrapper", "pwsh", "use", "session"],
+            &[],
+            (&h("powershell"), &powershell),
+        ),
+        (&["--wrapper", "fish", "unset"], &[], (&h("fish"), &fish)),
+        // An explicit --shell wins, and the header says so: the wrapper then prints the
+        // code instead of evaluating another shell's.
+        (
+            &["--wrapper", "bash", "use", "session", "--shell", "fish"],
+            &[],
+            (&h("fish"), &fish),
+        ),
     ] {
-        assert_eq!(&shapes(env, args), want, "{args:?} {env:?}");
+        let got = shapes(env, args);
+        assert_eq!(
+            (got.0.as_ref(), &got.1),
+            (want.0.as_ref(), want.1),
+            "{args:?} {env:?}"
+        );
+    }
+}
+
+/// Help and version text under `--wrapper` has no header line, so no wrapper evaluates it.
+#[test]
+fn wrapper_gets_no_header_on_help_or_version() {
+    for args in [
+        &["--wrapper", "bash", "use", "-hV"][..],
+        &["--wrapper", "zsh", "use", "-Vh"],
+        &["--wrapper", "fish", "unset", "--help"],
+        &["--wrapper", "powershell", "use", "--version"],
+    ] {
+        let out = common::awsp_cmd(None, None).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let text = common::stdout(&out);
+        assert!(
+            !text.is_empty() && !text.contains("# awsp eval"),
+            "{args:?}: {text}"
+        );
+    }
+}
+
+/// The feedback line is for a terminal only: with stderr a pipe, `--wrapper` says nothing.
+#[test]
+fn wrapper_says_nothing_when_stderr_is_not_a_terminal() {
+    let fx = fixture();
+    let Some(sh) = Session::new(&fx) else {
+        return;
+    };
+    for args in [
+        &["--wrapper", "bash", "use", "static"][..],
+        &["--wrapper", "bash", "use", "process", "--creds"],
+        &["--wrapper", "fish", "unset"],
+    ] {
+        let out = sh.awsp_output(args);
+        assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+        assert!(
+            !common::stderr(&out).contains("awsp:"),
+            "{args:?}: {}",
+            common::stderr(&out)
+        );
     }
 }
 
@@ -791,4 +875,29 @@ fn hostile_config_value_is_inert_in_every_shell() {
         );
         assert!(!dir.path().join("pwned").exists(), "{shell} ran a value");
     }
+}
+
+/// A warning that cannot be written (stderr is /dev/full) does not abort the switch: the
+/// release build aborts on a panic, and `eprintln!` panics on a failed write.
+#[test]
+fn use_switches_when_its_warning_cannot_be_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        "[profile loop-a]\nrole_arn = arn:aws:iam::123456789012:role/A\nsource_profile = loop-b\n\n\
+         [profile loop-b]\nrole_arn = arn:aws:iam::123456789012:role/B\nsource_profile = loop-a\n",
+    )
+    .unwrap();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = common::awsp_cmd(Some(&config), None)
+        .args(["use", "loop-a"])
+        .stderr(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(common::stdout(&out).contains("export AWS_PROFILE='loop-a'"));
 }

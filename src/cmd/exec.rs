@@ -34,7 +34,7 @@ pub fn run(args: &ExecArgs) -> Result<i32> {
         } else {
             126
         };
-        eprintln!("awsp: could not run '{name}': {err}");
+        crate::errln!("awsp: could not run '{name}': {err}");
         Ok(code)
     }
     #[cfg(not(unix))]
@@ -42,7 +42,7 @@ pub fn run(args: &ExecArgs) -> Result<i32> {
         match command.status() {
             Ok(status) => Ok(status.code().unwrap_or(1)),
             Err(err) => {
-                eprintln!("awsp: could not run '{name}': {err}");
+                crate::errln!("awsp: could not run '{name}': {err}");
                 Ok(if err.kind() == std::io::ErrorKind::NotFound {
                     127
                 } else {

@@ -1,10 +1,13 @@
 //! `awsp init SHELL` and `awsp completions SHELL`: the scripts in `shell/`, with the wrapper's
 //! name and the path of the binary filled in.
 //!
-//! Each shell has two parts: `shell/awsp.<ext>` (the wrapper function, `AWSP_SHELL` and
-//! `awsp_prompt`) and `shell/completion.<ext>` (completion only). `init` prints both, calling
-//! this binary by its absolute path; `completions` prints the completion part alone, calling
-//! `awsp` from PATH, for packagers (the copies in `completions/` are its output).
+//! Each shell has two parts: `shell/awsp.<ext>` (the wrapper function and `awsp_prompt`) and
+//! `shell/completion.<ext>` (completion only). `init` prints both, calling this binary the way
+//! it stays reachable (see `binary_call`); `completions` prints the completion part alone,
+//! calling `awsp` from PATH, for packagers (the copies in `completions/` are its output).
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
@@ -37,14 +40,71 @@ fn check_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-fn binary_path() -> Result<String> {
+/// How the integration calls this binary, chosen so that it stays reachable after an upgrade
+/// that moves the binary (Homebrew's versioned cellar, a symlink on PATH re-pointed and the old
+/// directory removed): by its name through PATH when that name, looked up on PATH now, is this
+/// very binary; otherwise by the path it was run as, made absolute against the working
+/// directory but with symlinks left unresolved. The canonical path is the last resort (run
+/// under a name that PATH does not know).
+fn binary_call() -> Result<String> {
     let exe = std::env::current_exe()?;
-    match exe.to_str() {
+    let argv0 = std::env::args_os().next().map(PathBuf::from);
+    if let Some(name) = argv0.as_deref().and_then(Path::file_name) {
+        if let (Some(found), Some(name)) = (find_on_path(name), name.to_str()) {
+            if same_file(&found, &exe) {
+                return Ok(name.to_string());
+            }
+        }
+    }
+    let path = match argv0 {
+        Some(invoked) if invoked.components().count() > 1 => std::path::absolute(invoked)?,
+        _ => exe,
+    };
+    match path.to_str() {
         Some(path) => Ok(path.to_string()),
         None => bail!(
             "the path of the awsp binary is not UTF-8: {}",
-            exe.display()
+            path.display()
         ),
+    }
+}
+
+/// The first executable `name` in the absolute directories of PATH, as a shell would find it
+/// (a relative entry would find something else once the shell changes directory).
+fn find_on_path(name: &OsStr) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .filter(|dir| dir.is_absolute())
+        .map(|dir| dir.join(name))
+        .find(|candidate| is_executable(candidate))
+}
+
+#[cfg(unix)]
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(path: &Path) -> bool {
+    path.is_file()
+}
+
+/// Whether both paths (symlinks followed) are the same file.
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
     }
 }
 
@@ -53,6 +113,7 @@ fn fill(template: &str, shell: InitShell, cmd: &str, bin: &str) -> String {
     template
         .replace("__AWSP_CMD__", cmd)
         .replace("__AWSP_BIN__", &quoted_bin)
+        .replace("__AWSP_WRAPPER_SHELL__", Shell::from(shell).name())
         .replace("__AWSP_CLEARED_VARS__", &env::cleared_vars().join(" "))
 }
 
@@ -66,7 +127,7 @@ fn completion_template(shell: InitShell) -> &'static str {
 }
 
 /// The integration: the wrapper function `cmd`, `awsp_prompt` and completion, running the
-/// binary at `bin` (an absolute path, quoted here for the shell).
+/// binary `bin` (a name found through PATH or an absolute path, quoted here for the shell).
 pub fn render(shell: InitShell, cmd: &str, bin: &str) -> String {
     let template = match shell {
         InitShell::Bash => BASH,
@@ -80,7 +141,17 @@ pub fn render(shell: InitShell, cmd: &str, bin: &str) -> String {
     let template = template.replace("__AWSP_POSIX_WRAPPER__\n", wrapper);
     let mut out = fill(&template, shell, cmd, bin);
     out.push('\n');
-    out.push_str(&fill(completion_template(shell), shell, cmd, bin));
+    let completion = fill(completion_template(shell), shell, cmd, bin);
+    if shell == InitShell::Zsh {
+        // Its statements that run at load time run under zsh's own options, whatever the
+        // user set (under ksh_arrays, `$+functions[compdef]` is a math error). Not autoloaded
+        // here, so it registers itself with compdef.
+        out.push_str("() {\nemulate -L zsh\n");
+        out.push_str(&completion);
+        out.push_str("}\n");
+    } else {
+        out.push_str(&completion);
+    }
     out
 }
 
@@ -91,7 +162,7 @@ pub fn render_completions(shell: InitShell, cmd: &str) -> String {
 
 pub fn run(args: &InitArgs, out: &mut Vec<u8>) -> Result<()> {
     check_name(&args.cmd)?;
-    out.extend_from_slice(render(args.shell, &args.cmd, &binary_path()?).as_bytes());
+    out.extend_from_slice(render(args.shell, &args.cmd, &binary_call()?).as_bytes());
     Ok(())
 }
 

@@ -17,8 +17,25 @@ use anyhow::{Result, anyhow};
 use crate::config::{Files, ProfileSet};
 use crate::terminal;
 
+/// Names longer than this are not compared for suggestions: the similarity measure takes
+/// time in the product of the two lengths, and no one mistypes a 200-character name.
+const SUGGEST_MAX_LEN: usize = 128;
+
+/// How alike `typed` is to `candidate` for a did-you-mean, ignoring case (`DEV-ALICE` is
+/// `dev-alice`); `None` when either is too long to be compared.
+fn similarity(typed: &str, candidate: &str) -> Option<f64> {
+    if typed.len() > SUGGEST_MAX_LEN || candidate.len() > SUGGEST_MAX_LEN {
+        return None;
+    }
+    Some(strsim::jaro_winkler(
+        &typed.to_lowercase(),
+        &candidate.to_lowercase(),
+    ))
+}
+
 /// The error for a profile that is not defined, with the closest names as suggestions (or,
-/// when there are no profiles at all, the files that were read).
+/// when there are no profiles at all, the files that were read). Linear in the number of
+/// names; each comparison is bounded by [`SUGGEST_MAX_LEN`].
 pub fn unknown_profile(files: &Files, set: &ProfileSet<'_>, name: &str) -> anyhow::Error {
     let names = set.profile_names();
     if names.is_empty() {
@@ -30,7 +47,7 @@ pub fn unknown_profile(files: &Files, set: &ProfileSet<'_>, name: &str) -> anyho
     }
     let mut close: Vec<(f64, &str)> = names
         .into_iter()
-        .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate))
+        .filter_map(|candidate| Some((similarity(name, candidate)?, candidate)))
         .filter(|(score, _)| *score > 0.8)
         .collect();
     close.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));

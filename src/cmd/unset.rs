@@ -1,9 +1,12 @@
 //! `awsp unset`: print the code that clears every variable awsp manages.
 
-use crate::cli::UnsetArgs;
-use crate::cmd::r#use::emit;
+use crate::cli::{ShellName, UnsetArgs};
+use crate::cmd::r#use::{emit, feedback};
 use crate::env;
 
-pub fn run(args: &UnsetArgs, out: &mut Vec<u8>) {
-    emit(&args.shell, &env::clear(&env::process_env), out);
+pub fn run(args: &UnsetArgs, wrapper: Option<ShellName>, out: &mut Vec<u8>) {
+    emit(&args.shell, wrapper, &env::clear(&env::process_env), out);
+    if wrapper.is_some() {
+        feedback(args.quiet, "cleared");
+    }
 }

@@ -4,14 +4,14 @@ use std::io::IsTerminal;
 
 use anyhow::{Result, anyhow};
 
-use crate::cli::{ShellArg, UseArgs};
-use crate::cmd::unknown_profile;
+use crate::cli::{ShellArg, ShellName, UseArgs};
+use crate::cmd::{prompt, unknown_profile};
 use crate::config::Files;
-use crate::env::{self, EnvChange, Mode, Target, process_var};
+use crate::env::{self, EnvChange, EnvOp, Mode, Target, process_var};
 use crate::resolve::{ChainError, credentials, resolve};
 use crate::shell::Shell;
 
-pub fn run(args: &UseArgs, out: &mut Vec<u8>) -> Result<()> {
+pub fn run(args: &UseArgs, wrapper: Option<ShellName>, out: &mut Vec<u8>) -> Result<()> {
     let (name, mut mode) = if args.is_back() {
         let previous = process_var(env::AWSP_PREVIOUS)
             .ok_or_else(|| anyhow!("no previous profile to switch back to"))?;
@@ -26,18 +26,68 @@ pub fn run(args: &UseArgs, out: &mut Vec<u8>) -> Result<()> {
         mode = Mode::Creds;
     }
     let change = switch_change(&name, mode, args.region.as_deref())?;
-    emit(&args.shell, &change, out);
+    emit(&args.shell, wrapper, &change, out);
+    if wrapper.is_some() {
+        feedback(args.quiet, &switched(&change, &process_var));
+    }
     Ok(())
 }
 
-/// Write `change` as code for the shell (`--shell`, else `$AWSP_SHELL`, else POSIX sh). On a
-/// terminal nothing will evaluate it, so say so on stderr.
-pub fn emit(shell: &ShellArg, change: &EnvChange, out: &mut Vec<u8>) {
-    let shell = Shell::pick(shell.shell, process_var("AWSP_SHELL").as_deref());
+/// Write `change` as code for the shell (`--shell`, else the wrapper's, else POSIX sh), after
+/// the header line the wrapper checks (`# awsp eval bash`) when called by the integration. On
+/// a terminal nothing will evaluate it, so say so on stderr.
+pub fn emit(shell: &ShellArg, wrapper: Option<ShellName>, change: &EnvChange, out: &mut Vec<u8>) {
+    let shell = Shell::pick(shell.shell, wrapper);
+    if wrapper.is_some() {
+        out.extend_from_slice(format!("# awsp eval {}\n", shell.name()).as_bytes());
+    }
     out.extend_from_slice(shell.render(change).as_bytes());
     if std::io::stdout().is_terminal() {
-        eprintln!("{NOT_EVALUATED_HINT}");
+        crate::errln!("{NOT_EVALUATED_HINT}");
     }
+}
+
+/// The one line said after a switch through the integration (`awsp: dev-alice (eu-west-1)`),
+/// on a terminal only, and not with `--quiet` or `AWSP_QUIET=1`. A failed write is ignored:
+/// the switch itself succeeded.
+pub fn feedback(quiet: bool, line: &str) {
+    let quiet = quiet || process_var("AWSP_QUIET").is_some_and(|v| v != "0");
+    if !quiet && std::io::stderr().is_terminal() {
+        crate::errln!("awsp: {line}");
+    }
+}
+
+/// What the shell holds after `change`: the profile, then the parts that are known of the
+/// region, the account and the time left (`dev-bob (us-east-1) · 123456789012 · expires in
+/// 59m`). `current` reads the environment before the change.
+pub fn switched(change: &EnvChange, current: &dyn Fn(&str) -> Option<String>) -> String {
+    let after = |name: &str| {
+        let op = change.ops().iter().rev().find(|op| match op {
+            EnvOp::Set(n, _) | EnvOp::Unset(n) => n == name,
+        });
+        match op {
+            Some(EnvOp::Set(_, value)) => Some(value.clone()).filter(|v| !v.is_empty()),
+            Some(EnvOp::Unset(_)) => None,
+            None => current(name),
+        }
+    };
+    let mut line =
+        crate::terminal::escaped(&after(env::AWSP_PROFILE).unwrap_or_default()).into_owned();
+    if let Some(region) = after("AWS_REGION").or_else(|| after("AWS_DEFAULT_REGION")) {
+        line.push_str(&format!(" ({})", crate::terminal::escaped(&region)));
+    }
+    if let Some(account) = after("AWS_ACCOUNT_ID") {
+        line.push_str(&format!(" · {}", crate::terminal::escaped(&account)));
+    }
+    if let Some(at) = after(env::AWSP_EXPIRATION).and_then(|e| prompt::parse_expiration(&e)) {
+        let left = at - prompt::now();
+        if left > 0 {
+            line.push_str(&format!(" · expires in {}", prompt::time_left(left)));
+        } else {
+            line.push_str(" · expired");
+        }
+    }
+    line
 }
 
 /// The environment change that switches to profile `name` in `mode`, from the process
@@ -57,7 +107,7 @@ pub fn switch_change(name: &str, mode: Mode, region: Option<&str>) -> Result<Env
                 Err(ChainError::NoCredentials { .. }) | Ok(_) => {}
                 Err(err) => {
                     let warning = format!("profile '{name}' cannot give credentials: {err}");
-                    eprintln!("awsp: warning: {}", crate::terminal::escaped(&warning))
+                    crate::errln!("awsp: warning: {}", crate::terminal::escaped(&warning))
                 }
             }
             None

@@ -3,6 +3,7 @@
 pub mod locate;
 pub mod model;
 pub mod parse;
+pub mod regions;
 
 use std::ffi::OsString;
 use std::io::Read;
@@ -129,8 +130,10 @@ pub fn read_source(kind: FileKind, path: &Path, locations: &Locations) -> Result
 
 /// Read a whole file as UTF-8 text; a missing file is `None`. Anything else that is not a
 /// readable text file of sane size is an error that names the file (and line, for bad bytes).
+/// Only regular files are read, and `/dev/null` (as empty: people point the variables at it on
+/// purpose); a FIFO, socket or device is refused without blocking on it.
 fn read_text(path: &Path, display: &str) -> Result<Option<String>> {
-    let file = match std::fs::File::open(path) {
+    let file = match open_nonblocking(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e).with_context(|| format!("could not read {display}")),
@@ -140,6 +143,15 @@ fn read_text(path: &Path, display: &str) -> Result<Option<String>> {
         .with_context(|| format!("could not read {display}"))?;
     if meta.is_dir() {
         bail!("could not read {display}: it is a directory, not a file");
+    }
+    if !meta.is_file() {
+        if is_dev_null(&meta) {
+            return Ok(Some(String::new()));
+        }
+        bail!(
+            "could not read {display}: it is {}, not a regular file",
+            special_kind(&meta)
+        );
     }
     if meta.len() > MAX_FILE_BYTES {
         bail!(
@@ -177,4 +189,51 @@ fn read_text(path: &Path, display: &str) -> Result<Option<String>> {
         None => text,
     };
     Ok(Some(text))
+}
+
+/// Open for reading without blocking: opening a FIFO that has no writer would wait forever.
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+#[cfg(unix)]
+fn is_dev_null(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    meta.file_type().is_char_device()
+        && std::fs::metadata("/dev/null").is_ok_and(|null| null.rdev() == meta.rdev())
+}
+
+#[cfg(not(unix))]
+fn is_dev_null(_meta: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// What a file that is not regular is, for messages.
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = meta.file_type();
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+    }
+    let _ = meta;
+    "a special file"
 }

@@ -6,6 +6,7 @@
 //! `credential_source`, never both; the base is a `credential_source`, a web identity, SSO,
 //! `credential_process` or static keys, in that order of precedence.
 
+use std::collections::HashSet;
 use std::fmt;
 
 use crate::config::{ProfileSet, Section};
@@ -81,7 +82,19 @@ impl fmt::Display for ChainError {
                 )
             }
             ChainError::Loop { path } => {
-                write!(f, "profile formed an infinite loop: {}", path.join(" -> "))
+                // A loop through thousands of profiles is named by its ends.
+                const SHOWN: usize = 4;
+                if path.len() <= 2 * SHOWN + 1 {
+                    write!(f, "profile formed an infinite loop: {}", path.join(" -> "))
+                } else {
+                    write!(
+                        f,
+                        "profile formed an infinite loop: {} -> ... ({} more) ... -> {}",
+                        path[..SHOWN].join(" -> "),
+                        path.len() - 2 * SHOWN,
+                        path[path.len() - SHOWN..].join(" -> ")
+                    )
+                }
             }
             ChainError::NoCredentials { profile } => {
                 write!(
@@ -89,7 +102,7 @@ impl fmt::Display for ChainError {
                     "profile `{profile}` did not contain credential information"
                 )
             }
-            ChainError::Invalid { profile, message } => write!(f, "profile `{profile}`: {message}"),
+            ChainError::Invalid { profile, message } => write!(f, "profile '{profile}': {message}"),
             ChainError::MissingSsoSession { profile, session } => write!(
                 f,
                 "sso-session named `{session}` (referenced by profile `{profile}`) was not found"
@@ -113,7 +126,9 @@ pub fn resolve(set: &ProfileSet<'_>, selected: &str) -> Result<Vec<Step>, ChainE
         return Err(ChainError::NoProfiles);
     }
     let mut name = selected.to_string();
+    // The path in order (for the loop message) and as a set (for a linear loop check).
     let mut visited: Vec<String> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     let mut roles: Vec<Step> = Vec::new();
     let base = loop {
         let profile = set
@@ -124,7 +139,7 @@ pub fn resolve(set: &ProfileSet<'_>, selected: &str) -> Result<Vec<Step>, ChainE
                     .last()
                     .map_or("the root profile".to_string(), Clone::clone),
             })?;
-        if visited.iter().any(|v| v == profile.name()) {
+        if !seen.insert(profile.name()) {
             let mut path = visited;
             path.push(profile.name().to_string());
             return Err(ChainError::Loop { path });

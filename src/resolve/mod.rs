@@ -1,6 +1,7 @@
 //! Profile → credential chain → credentials.
 
 pub mod chain;
+pub mod child;
 pub mod process;
 
 pub use chain::{ChainError, Step, StepKind, kind_of, resolve};

@@ -17,24 +17,28 @@ pub enum Shell {
 }
 
 impl Shell {
-    /// `--shell`, else `$AWSP_SHELL` (set by the integration), else POSIX sh.
-    pub fn pick(flag: Option<ShellName>, env_value: Option<&str>) -> Shell {
-        if let Some(name) = flag {
-            return name.into();
-        }
-        match env_value.unwrap_or("") {
-            "bash" => Shell::Bash,
-            "zsh" => Shell::Zsh,
-            "fish" => Shell::Fish,
-            "powershell" | "pwsh" => Shell::PowerShell,
-            _ => Shell::Posix,
+    /// `--shell`, else the integration's shell (`--wrapper`), else POSIX sh. Nothing in the
+    /// environment counts: an exported variable would reach child scripts of another shell.
+    pub fn pick(flag: Option<ShellName>, wrapper: Option<ShellName>) -> Shell {
+        flag.or(wrapper).map_or(Shell::Posix, Shell::from)
+    }
+
+    /// The name as `--shell` spells it, used in the wrapper's header line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Shell::Posix => "sh",
+            Shell::Bash => "bash",
+            Shell::Zsh => "zsh",
+            Shell::Fish => "fish",
+            Shell::PowerShell => "powershell",
         }
     }
 
     /// A string literal that the shell reads back as exactly `value`.
     pub fn quote(self, value: &str) -> String {
         match self {
-            Shell::Posix | Shell::Bash | Shell::Zsh => posix::quote(value),
+            Shell::Posix => posix::quote(value),
+            Shell::Bash | Shell::Zsh => posix::quote_bash(value),
             Shell::Fish => fish::quote(value),
             Shell::PowerShell => powershell::quote(value),
         }
@@ -49,7 +53,7 @@ impl Shell {
                 (Shell::Fish, EnvOp::Unset(name)) => fish::unset(name),
                 (Shell::PowerShell, EnvOp::Set(name, value)) => powershell::set(name, value),
                 (Shell::PowerShell, EnvOp::Unset(name)) => powershell::unset(name),
-                (_, EnvOp::Set(name, value)) => posix::set(name, value),
+                (_, EnvOp::Set(name, value)) => posix::set(name, &self.quote(value)),
                 (_, EnvOp::Unset(name)) => posix::unset(name),
             };
             out.push_str(&line);
@@ -79,5 +83,25 @@ impl From<InitShell> for Shell {
             InitShell::Fish => Shell::Fish,
             InitShell::Powershell => Shell::PowerShell,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Shell;
+    use crate::cli::ShellName;
+
+    #[test]
+    fn pick_takes_the_flag_then_the_wrapper_then_posix() {
+        assert_eq!(Shell::pick(None, None), Shell::Posix);
+        assert_eq!(Shell::pick(None, Some(ShellName::Fish)), Shell::Fish);
+        assert_eq!(
+            Shell::pick(Some(ShellName::Bash), Some(ShellName::Fish)),
+            Shell::Bash
+        );
+        assert_eq!(
+            Shell::pick(Some(ShellName::Powershell), None).name(),
+            "powershell"
+        );
     }
 }

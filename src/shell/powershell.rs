@@ -1,13 +1,22 @@
-//! PowerShell: in a single-quoted string `'` and the curly quotes U+2018–U+201B all close
-//! the string, and each is escaped by doubling it. Control characters are written as
-//! `[char]N` joined to the literals, so that every statement is one line of printable text:
-//! the wrapper reads a native command's output line by line, which would turn a CR into a
+//! PowerShell: the code is ASCII only. Printable ASCII goes into single-quoted literals,
+//! where `'` is escaped by doubling it; every other character (control characters and all
+//! non-ASCII) is written as `[char]N` (one UTF-16 code unit each, so a character outside the
+//! BMP is its two surrogates) joined to the literals with `+`.
+//!
+//! Why: PowerShell decodes a native command's output with its console encoding, which on
+//! Linux follows the locale (GBK, Shift_JIS, Big5 ... once the code-page encodings are
+//! registered, as pwsh does). UTF-8 inside a literal would then be misread, and a UTF-8
+//! byte pair that the legacy charset reads as U+2018–U+201B (PowerShell's other single
+//! quotes) would end the literal early. ASCII reads the same in all of them. And one line
+//! per statement: the wrapper reads the output line by line, which would turn a CR into a
 //! line break.
 
+/// Characters PowerShell reads as a single quote; only `'` can reach a literal, the others
+/// are non-ASCII, but a literal doubles all of them.
 const QUOTES: [char; 5] = ['\'', '\u{2018}', '\u{2019}', '\u{201A}', '\u{201B}'];
 
-fn is_control(ch: char) -> bool {
-    (ch < ' ' && ch != '\t') || ch == '\u{7f}'
+fn is_plain(ch: char) -> bool {
+    (' '..='~').contains(&ch)
 }
 
 fn literal(value: &str) -> String {
@@ -24,23 +33,26 @@ fn literal(value: &str) -> String {
 }
 
 /// An expression whose value is exactly `value`: a single-quoted literal, or, when the value
-/// holds control characters, `('…' + [char]13 + '…')` (starting with a literal, so that `+`
-/// concatenates strings).
+/// holds anything but printable ASCII, `('…' + [char]13 + '…')` (starting with a literal, so
+/// that `+` concatenates strings).
 pub fn quote(value: &str) -> String {
-    if !value.chars().any(is_control) {
+    if value.chars().all(is_plain) {
         return literal(value);
     }
     let mut parts = Vec::new();
     let mut pending = String::new();
     for ch in value.chars() {
-        if is_control(ch) {
-            if parts.is_empty() || !pending.is_empty() {
-                parts.push(literal(&pending));
-            }
-            pending.clear();
-            parts.push(format!("[char]{}", ch as u32));
-        } else {
+        if is_plain(ch) {
             pending.push(ch);
+            continue;
+        }
+        if parts.is_empty() || !pending.is_empty() {
+            parts.push(literal(&pending));
+        }
+        pending.clear();
+        let mut units = [0u16; 2];
+        for unit in ch.encode_utf16(&mut units) {
+            parts.push(format!("[char]{unit}"));
         }
     }
     if !pending.is_empty() {
@@ -87,21 +99,21 @@ fn read_literal(text: &str) -> Option<(String, &str)> {
 /// returns `None` for anything else.
 pub fn unquote(expr: &str) -> Option<String> {
     if let Some(inner) = expr.strip_prefix('(').and_then(|e| e.strip_suffix(')')) {
-        let mut out = String::new();
+        // UTF-16 code units, as a PowerShell string holds them.
+        let mut out: Vec<u16> = Vec::new();
         let mut rest = inner;
         loop {
             if let Some(after) = rest.strip_prefix("[char]") {
                 let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-                let code: u32 = after[..digits].parse().ok()?;
-                out.push(char::from_u32(code)?);
+                out.push(after[..digits].parse().ok()?);
                 rest = &after[digits..];
             } else {
                 let (value, after) = read_literal(rest)?;
-                out.push_str(&value);
+                out.extend(value.encode_utf16());
                 rest = after;
             }
             if rest.is_empty() {
-                return Some(out);
+                return String::from_utf16(&out).ok();
             }
             rest = rest.strip_prefix(" + ")?;
         }
@@ -121,7 +133,7 @@ mod tests {
         assert_eq!(quote("it's"), "'it''s'");
         assert_eq!(
             quote("\u{2018}x\u{2019}"),
-            "'\u{2018}\u{2018}x\u{2019}\u{2019}'"
+            "('' + [char]8216 + 'x' + [char]8217)"
         );
         assert_eq!(quote("$env:HOME `n"), "'$env:HOME `n'");
     }
@@ -130,7 +142,8 @@ mod tests {
     fn control_characters_become_char_codes_on_one_line() {
         assert_eq!(quote("a\r\nb"), "('a' + [char]13 + [char]10 + 'b')");
         assert_eq!(quote("\u{1b}x"), "('' + [char]27 + 'x')");
-        assert_eq!(quote("tab\tstays"), "'tab\tstays'");
+        assert_eq!(quote("tab\t"), "('tab' + [char]9)");
+        assert_eq!(quote("é🦀"), "('' + [char]233 + [char]55358 + [char]56704)");
     }
 
     #[test]
@@ -143,6 +156,7 @@ mod tests {
             "`$x\n\"y\"",
             "\r",
             "a\u{7f}'\n",
+            "日本語🦀\u{10FFFF}",
         ] {
             assert_eq!(unquote(&quote(value)).as_deref(), Some(value));
         }
