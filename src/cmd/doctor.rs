@@ -575,7 +575,7 @@ fn overridden(set: &ProfileSet<'_>, report: &mut Report) {
                 s.origin.file,
                 s.origin.line,
                 format!(
-                    "`{}` of {what} {} is overridden by {}:{}{wins}{}",
+                    "`{}` of {what} '{}' is overridden by {}:{}{wins}{}",
                     s.key,
                     section.name(),
                     winner.origin.file.name(),
@@ -638,7 +638,7 @@ fn chains(files: &Files, set: &ProfileSet<'_>, report: &mut Report) {
                             "source-and-credential-source",
                             o.file,
                             o.line,
-                            format!("profile {name} has both source_profile and credential_source: the SDKs refuse it"),
+                            format!("profile '{name}' has both source_profile and credential_source: the SDKs refuse it"),
                             "keep only one of them",
                         );
                     }
@@ -650,7 +650,7 @@ fn chains(files: &Files, set: &ProfileSet<'_>, report: &mut Report) {
                             "role-without-source",
                             o.file,
                             o.line,
-                            format!("profile {name} has role_arn but neither source_profile nor credential_source: nothing to assume the role with"),
+                            format!("profile '{name}' has role_arn but neither source_profile nor credential_source: nothing to assume the role with"),
                             "add `source_profile = PROFILE` (a profile with credentials) or `credential_source = Environment|Ec2InstanceMetadata|EcsContainer`",
                         );
                     }
@@ -664,7 +664,7 @@ fn chains(files: &Files, set: &ProfileSet<'_>, report: &mut Report) {
                                 o.file,
                                 o.line,
                                 format!(
-                                    "profile {name}: its source_profile {target} is not defined{}",
+                                    "profile '{name}': its source_profile '{target}' is not defined{}",
                                     suggestion(files, set, target)
                                 ),
                                 "fix the name, or add the profile",
@@ -680,8 +680,8 @@ fn chains(files: &Files, set: &ProfileSet<'_>, report: &mut Report) {
                                     "source-without-credentials",
                                     o.file,
                                     o.line,
-                                    format!("profile {name}: its source_profile {target} has no credentials (no keys, SSO, credential_process or web identity)"),
-                                    format!("give profile {target} credentials, or point source_profile at a profile that has them"),
+                                    format!("profile '{name}': its source_profile '{target}' has no credentials (no keys, SSO, credential_process or web identity)"),
+                                    format!("give profile '{target}' credentials, or point source_profile at a profile that has them"),
                                 );
                             }
                         }
@@ -700,7 +700,7 @@ fn chains(files: &Files, set: &ProfileSet<'_>, report: &mut Report) {
                             "invalid-credential-source",
                             o.file,
                             o.line,
-                            format!("profile {name}: credential_source `{value}` is not one the SDKs know"),
+                            format!("profile '{name}': credential_source `{value}` is not one the SDKs know"),
                             "use Environment, Ec2InstanceMetadata or EcsContainer",
                         );
                     }
@@ -713,7 +713,7 @@ fn chains(files: &Files, set: &ProfileSet<'_>, report: &mut Report) {
                     "source-profile-without-role",
                     o.file,
                     o.line,
-                    format!("profile {name} has source_profile but no role_arn: the SDKs ignore source_profile"),
+                    format!("profile '{name}' has source_profile but no role_arn: the SDKs ignore source_profile"),
                     "add the `role_arn` to assume, or delete source_profile",
                 );
             }
@@ -726,7 +726,7 @@ fn chains(files: &Files, set: &ProfileSet<'_>, report: &mut Report) {
                     "web-identity-without-role",
                     o.file,
                     o.line,
-                    format!("profile {name} has web_identity_token_file but no role_arn"),
+                    format!("profile '{name}' has web_identity_token_file but no role_arn"),
                     "add the `role_arn` to assume with the token",
                 );
             }
@@ -745,7 +745,7 @@ fn chains(files: &Files, set: &ProfileSet<'_>, report: &mut Report) {
                     "incomplete-keys",
                     o.file,
                     o.line,
-                    format!("profile {name} has {present} but no {missing}"),
+                    format!("profile '{name}' has {present} but no {missing}"),
                     format!("add {missing}, usually in the credentials file"),
                 );
             }
@@ -843,7 +843,7 @@ fn sso(sessions: &HashMap<&str, Section<'_>>, p: &Section<'_>, report: &mut Repo
                 "missing-sso-session",
                 o.file,
                 o.line,
-                format!("profile {name}: sso_session names [sso-session {session}], which does not exist"),
+                format!("profile '{name}': sso_session names [sso-session {session}], which does not exist"),
                 format!("add an [sso-session {session}] section with sso_start_url and sso_region to the config file"),
             );
         }
@@ -863,7 +863,7 @@ fn sso(sessions: &HashMap<&str, Section<'_>>, p: &Section<'_>, report: &mut Repo
                 "incomplete-sso",
                 o.file,
                 o.line,
-                format!("profile {name} has {present} but no {missing}: the SDKs refuse it"),
+                format!("profile '{name}' has {present} but no {missing}: the SDKs refuse it"),
                 format!("add `{missing} = ...`"),
             );
         }
@@ -874,7 +874,7 @@ fn sso(sessions: &HashMap<&str, Section<'_>>, p: &Section<'_>, report: &mut Repo
                     "sso-without-role",
                     o.file,
                     o.line,
-                    format!("profile {name} has no sso_account_id and sso_role_name: it gives no credentials (only `aws sso login` can use it)"),
+                    format!("profile '{name}' has no sso_account_id and sso_role_name: it gives no credentials (only `aws sso login` can use it)"),
                     "add `sso_account_id = ...` and `sso_role_name = ...`",
                 );
             }
@@ -888,7 +888,7 @@ fn sso(sessions: &HashMap<&str, Section<'_>>, p: &Section<'_>, report: &mut Repo
                 "incomplete-sso",
                 o.file,
                 o.line,
-                format!("profile {name} has sso_start_url but no sso_region"),
+                format!("profile '{name}' has sso_start_url but no sso_region"),
                 "add `sso_region = ...` (or move both into an [sso-session] section)",
             );
         }
@@ -1015,13 +1015,13 @@ fn botocore_differences(kind: FileKind, text: &str, raw: &RawFile<'_>, report: &
         if sdk != boto && !shadowed {
             let message = match (&sdk, &boto) {
                 (Some(s), None) => format!(
-                    "the SDKs read [{header}] as profile {s}; botocore (the AWS CLI) ignores it"
+                    "the SDKs read [{header}] as profile '{s}'; botocore (the AWS CLI) ignores it"
                 ),
                 (None, Some(b)) => format!(
-                    "botocore (the AWS CLI) reads [{header}] as profile {b}; the SDKs ignore it"
+                    "botocore (the AWS CLI) reads [{header}] as profile '{b}'; the SDKs ignore it"
                 ),
                 (Some(s), Some(b)) => format!(
-                    "the SDKs read [{header}] as profile {s}, botocore (the AWS CLI) as profile {b}"
+                    "the SDKs read [{header}] as profile '{s}', botocore (the AWS CLI) as profile '{b}'"
                 ),
                 (None, None) => continue,
             };
@@ -1056,7 +1056,7 @@ fn botocore_differences(kind: FileKind, text: &str, raw: &RawFile<'_>, report: &
                 kind,
                 last_line,
                 format!(
-                    "profile {name} has {} sections here: botocore (the AWS CLI) reads only this last one, the SDKs {}",
+                    "profile '{name}' has {} sections here: botocore (the AWS CLI) reads only this last one, the SDKs {}",
                     sections.len(),
                     if sdk_count == 1 {
                         "another one".to_string()
@@ -1236,7 +1236,7 @@ fn environment(files: &Files, set: &ProfileSet<'_>, report: &mut Report) {
                 "keys-override-profile",
                 Place::Environment,
                 format!(
-                    "AWS_ACCESS_KEY_ID is exported and AWS_PROFILE={name}: most SDKs and the AWS CLI use the exported keys, not profile {name}"
+                    "AWS_ACCESS_KEY_ID is exported and AWS_PROFILE={name}: most SDKs and the AWS CLI use the exported keys, not profile '{name}'"
                 ),
                 "`awsp use PROFILE` clears stale keys; or `unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN`",
             );
