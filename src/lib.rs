@@ -15,6 +15,19 @@ pub mod secret;
 pub mod shell;
 pub mod terminal;
 
+/// The user cancelled (Ctrl-C at a prompt, Esc in a picker): `main` exits 130 after printing the
+/// message, as a shell does for SIGINT.
+#[derive(Debug)]
+pub struct Cancelled(pub String);
+
+impl std::fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Cancelled {}
+
 /// Write one line to stderr, ignoring a failed write: stderr may be closed or a full device,
 /// and `eprintln!` would then panic, which aborts a release build. Every diagnostic in `src/`
 /// goes through [`errln!`].

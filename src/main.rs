@@ -69,7 +69,11 @@ fn main() -> ExitCode {
             let message = format!("{err:#}");
             let message = awsp::terminal::escaped(&message);
             awsp::errln!("awsp: {message}");
-            ExitCode::FAILURE
+            if err.chain().any(|cause| cause.is::<awsp::Cancelled>()) {
+                ExitCode::from(130)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

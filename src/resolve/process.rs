@@ -139,6 +139,17 @@ pub fn run_credential_process(profile: &str, command: &str) -> Result<Credential
             max / (1024 * 1024)
         ),
     };
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        // Ctrl-C while the command held the terminal reached only its process group.
+        if output.status.signal() == Some(libc::SIGINT) {
+            return Err(anyhow::Error::new(crate::Cancelled(format!(
+                "{}: '{program}' was interrupted",
+                ctx()
+            ))));
+        }
+    }
     if !output.status.success() {
         bail!("{}: '{program}' failed ({})", ctx(), output.status);
     }
