@@ -39,6 +39,10 @@ pub enum Command {
     Prompt,
     /// Run a command with a profile's credentials in its environment
     Exec(ExecArgs),
+    /// Ask AWS who the credentials are (STS GetCallerIdentity)
+    Whoami(WhoamiArgs),
+    /// Print a profile's resolved credentials for other tools (credential_process JSON, env, json)
+    Creds(CredsArgs),
     /// Print the completion script for a shell (the integration from `init` includes it)
     Completions(CompletionsArgs),
     /// Completion candidates for the words of a command line (used by the completion scripts)
@@ -91,7 +95,51 @@ pub struct UseArgs {
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
     #[command(flatten)]
+    pub fetch: FetchArgs,
+    #[command(flatten)]
     pub shell: ShellArg,
+}
+
+/// How credentials that need AWS are fetched.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FetchArgs {
+    /// The MFA code for a role with mfa_serial (else it is asked on the terminal)
+    #[arg(long, value_name = "CODE")]
+    pub mfa_token: Option<String>,
+    /// Ignore cached credentials and fetch new ones
+    #[arg(long)]
+    pub refresh: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WhoamiArgs {
+    /// The profile to ask about [default: the current environment's credentials]
+    #[arg(add = profile_candidates())]
+    pub profile: Option<String>,
+    /// JSON: {"profile", "account", "arn", "user_id"}
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CredsArgs {
+    /// The profile whose credentials to print [default: AWS_PROFILE, else `default`]
+    #[arg(add = profile_candidates())]
+    pub profile: Option<String>,
+    /// process: the credential_process JSON; env: KEY=value lines; json: indented JSON
+    #[arg(long, value_enum, default_value = "process")]
+    pub format: CredsFormat,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CredsFormat {
+    Process,
+    Env,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -125,6 +173,8 @@ pub struct ExecArgs {
     /// Set this region instead of the profile's
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
     /// The command and its arguments
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<OsString>,

@@ -8,7 +8,7 @@ use crate::cli::{ShellArg, UseArgs};
 use crate::cmd::unknown_profile;
 use crate::config::Files;
 use crate::env::{self, EnvChange, Mode, Target, process_var};
-use crate::resolve::{ChainError, credentials, resolve};
+use crate::resolve::{ChainError, FetchOptions, credentials_with, resolve};
 use crate::shell::Shell;
 
 pub fn run(args: &UseArgs, out: &mut Vec<u8>) -> Result<()> {
@@ -25,7 +25,8 @@ pub fn run(args: &UseArgs, out: &mut Vec<u8>) -> Result<()> {
     if args.creds {
         mode = Mode::Creds;
     }
-    let change = switch_change(&name, mode, args.region.as_deref())?;
+    let opts = crate::cmd::fetch_options(&args.fetch, args.region.as_deref());
+    let change = switch_change(&name, mode, args.region.as_deref(), &opts)?;
     emit(&args.shell, &change, out);
     Ok(())
 }
@@ -42,14 +43,19 @@ pub fn emit(shell: &ShellArg, change: &EnvChange, out: &mut Vec<u8>) {
 
 /// The environment change that switches to profile `name` in `mode`, from the process
 /// environment: the profile must exist, and in `Creds` mode its credentials are resolved now.
-pub fn switch_change(name: &str, mode: Mode, region: Option<&str>) -> Result<EnvChange> {
+pub fn switch_change(
+    name: &str,
+    mode: Mode,
+    region: Option<&str>,
+    opts: &FetchOptions,
+) -> Result<EnvChange> {
     let files = Files::load()?;
     let set = files.parse()?;
     let profile = set
         .profile(name)
         .ok_or_else(|| unknown_profile(&files, &set, name))?;
     let creds = match mode {
-        Mode::Creds => Some(credentials(&set, profile.name())?),
+        Mode::Creds => Some(credentials_with(&set, profile.name(), opts)?),
         Mode::Profile => {
             // The switch is what was asked for, but every AWS command would fail: say why.
             // A profile with no credentials at all is fine (the SDKs go on to other sources).

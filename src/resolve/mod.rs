@@ -1,7 +1,12 @@
 //! Profile → credential chain → credentials.
 
+pub mod cache;
 pub mod chain;
+pub mod http;
 pub mod process;
+pub mod provider;
+pub mod sts;
 
 pub use chain::{ChainError, Step, StepKind, kind_of, resolve};
-pub use process::{Credentials, credentials};
+pub use process::{Credentials, credentials, credentials_with};
+pub use provider::FetchOptions;
