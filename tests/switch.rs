@@ -496,7 +496,7 @@ fn errors_leave_the_environment_unchanged() {
         "the output is not echoed: {err}"
     );
     sh.assert_fails(&["use", "process-expired", "--creds"], "expired");
-    sh.assert_fails(&["use", "role", "--creds"], "not supported yet");
+    sh.assert_fails(&["use", "role", "--creds"], "could not assume role");
     sh.assert_fails(&["use", "sso", "--creds"], "not supported yet");
     sh.assert_fails(&["use", "statik", "--creds"], "did you mean 'static'");
     sh.assert_vars(&[("AWSP_PROFILE", "session"), ("AWS_SESSION_TOKEN", "zz1")]);

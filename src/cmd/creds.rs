@@ -46,7 +46,8 @@ pub fn run(args: &CredsArgs, out: &mut Vec<u8>) -> Result<()> {
     let expiration = creds.expiration_rfc3339();
     match args.format {
         CredsFormat::Env => {
-            let mut line = |k: &str, v: &str| out.extend_from_slice(format!("{k}={v}\n").as_bytes());
+            let mut line =
+                |k: &str, v: &str| out.extend_from_slice(format!("{k}={v}\n").as_bytes());
             line("AWS_ACCESS_KEY_ID", &creds.access_key_id);
             line("AWS_SECRET_ACCESS_KEY", &creds.secret_access_key);
             if let Some(token) = &creds.session_token {

@@ -68,7 +68,10 @@ pub fn unknown_profile(files: &Files, set: &ProfileSet<'_>, name: &str) -> anyho
 }
 
 /// The fetch options of `--mfa-token`, `--refresh` and `--region`.
-pub fn fetch_options(args: &crate::cli::FetchArgs, region: Option<&str>) -> crate::resolve::FetchOptions {
+pub fn fetch_options(
+    args: &crate::cli::FetchArgs,
+    region: Option<&str>,
+) -> crate::resolve::FetchOptions {
     crate::resolve::FetchOptions {
         mfa_token: args.mfa_token.clone(),
         refresh: args.refresh,

@@ -152,12 +152,18 @@ pub fn entry_json(result: &CredentialsResult) -> Result<Vec<u8>> {
     let expiration = parse_expiration(&result.credentials.expiration)
         .context("STS sent an Expiration that is not a time")?;
     let mut creds = Map::new();
-    creds.insert("AccessKeyId".into(), json!(result.credentials.access_key_id));
+    creds.insert(
+        "AccessKeyId".into(),
+        json!(result.credentials.access_key_id),
+    );
     creds.insert(
         "SecretAccessKey".into(),
         json!(result.credentials.secret_access_key),
     );
-    creds.insert("SessionToken".into(), json!(result.credentials.session_token));
+    creds.insert(
+        "SessionToken".into(),
+        json!(result.credentials.session_token),
+    );
     creds.insert("Expiration".into(), json!(cache_time(expiration)?));
     let mut doc = Map::new();
     if let Some(user) = &result.assumed_role_user {
@@ -173,7 +179,10 @@ pub fn entry_json(result: &CredentialsResult) -> Result<Vec<u8>> {
         doc.insert("Credentials".into(), Value::Object(creds));
     }
     for (name, value) in [
-        ("SubjectFromWebIdentityToken", &result.subject_from_web_identity_token),
+        (
+            "SubjectFromWebIdentityToken",
+            &result.subject_from_web_identity_token,
+        ),
         ("Audience", &result.audience),
         ("Provider", &result.provider),
         ("SourceIdentity", &result.source_identity),

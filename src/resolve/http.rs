@@ -33,10 +33,13 @@ pub struct Reply {
     pub request_id: Option<String>,
 }
 
+/// How the client reads the environment (a closure in tests).
+pub type EnvFn = Box<dyn Fn(&str) -> Option<String>>;
+
 /// The client; one per run, so connections are reused along a role chain.
 pub struct Http {
     ca_bundle: Option<PathBuf>,
-    env: Box<dyn Fn(&str) -> Option<String>>,
+    env: EnvFn,
     https: OnceCell<ureq::Agent>,
     plain: OnceCell<ureq::Agent>,
 }
@@ -47,7 +50,7 @@ impl Http {
         Http::with_env(ca_bundle, Box::new(|k| std::env::var(k).ok()))
     }
 
-    pub fn with_env(ca_bundle: Option<&str>, env: Box<dyn Fn(&str) -> Option<String>>) -> Http {
+    pub fn with_env(ca_bundle: Option<&str>, env: EnvFn) -> Http {
         let ca_bundle = env("AWS_CA_BUNDLE")
             .filter(|v| !v.is_empty())
             .or_else(|| ca_bundle.map(str::to_string))
@@ -240,9 +243,13 @@ pub fn no_proxy_matches(list: &str, host: &str) -> bool {
 /// Throttling errors that AWS sends with a 400 status.
 fn is_throttling(body: &[u8]) -> bool {
     let text = String::from_utf8_lossy(body);
-    ["<Code>Throttling</Code>", "<Code>ThrottlingException</Code>", "<Code>RequestLimitExceeded</Code>"]
-        .iter()
-        .any(|c| text.contains(c))
+    [
+        "<Code>Throttling</Code>",
+        "<Code>ThrottlingException</Code>",
+        "<Code>RequestLimitExceeded</Code>",
+    ]
+    .iter()
+    .any(|c| text.contains(c))
 }
 
 fn describe_error(err: &ureq::Error, shown: &str) -> anyhow::Error {
@@ -288,7 +295,9 @@ impl Target {
         let scheme = if https { "https" } else { "http" };
         let shown = format!("{scheme}://{authority}");
         if !https && !is_loopback(&host) {
-            bail!("refusing plain http:// to {shown}: only https:// is allowed, except to loopback");
+            bail!(
+                "refusing plain http:// to {shown}: only https:// is allowed, except to loopback"
+            );
         }
         Ok(Target { https, host, shown })
     }
@@ -315,7 +324,9 @@ mod tests {
         assert!(Target::parse("http://127.0.0.1.evil.com/").is_err());
         assert!(Target::parse("ftp://x/").is_err());
         assert_eq!(
-            Target::parse("https://sts.eu-west-1.amazonaws.com/?a").unwrap().shown,
+            Target::parse("https://sts.eu-west-1.amazonaws.com/?a")
+                .unwrap()
+                .shown,
             "https://sts.eu-west-1.amazonaws.com"
         );
     }
@@ -325,7 +336,10 @@ mod tests {
         assert!(no_proxy_matches("*", "sts.amazonaws.com"));
         assert!(no_proxy_matches("amazonaws.com", "sts.amazonaws.com"));
         assert!(no_proxy_matches(".amazonaws.com", "sts.amazonaws.com"));
-        assert!(no_proxy_matches("a, sts.amazonaws.com", "sts.amazonaws.com"));
+        assert!(no_proxy_matches(
+            "a, sts.amazonaws.com",
+            "sts.amazonaws.com"
+        ));
         assert!(!no_proxy_matches("zonaws.com", "sts.amazonaws.com"));
         assert!(!no_proxy_matches("", "sts.amazonaws.com"));
     }
@@ -357,9 +371,10 @@ mod tests {
         let path = dir.path().join("bundle.pem");
         std::fs::write(&path, "not a certificate").unwrap();
         let p = path.to_string_lossy().into_owned();
-        let http = Http::with_env(Some("/nonexistent"), Box::new(move |k| {
-            (k == "AWS_CA_BUNDLE").then(|| p.clone())
-        }));
+        let http = Http::with_env(
+            Some("/nonexistent"),
+            Box::new(move |k| (k == "AWS_CA_BUNDLE").then(|| p.clone())),
+        );
         let err = http.roots().err().unwrap().to_string();
         assert!(err.contains("no PEM certificate"), "{err}");
     }

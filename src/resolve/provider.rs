@@ -26,18 +26,17 @@ pub struct FetchOptions {
 }
 
 /// Everything one walk shares: the client (one connection per endpoint), the endpoint, the cache.
-pub struct Session<'o> {
+pub struct Session {
     pub http: Http,
     pub endpoint: Endpoint,
     cache_dir: Option<std::path::PathBuf>,
-    opts: &'o FetchOptions,
     mfa_token: Option<String>,
 }
 
-impl<'o> Session<'o> {
+impl Session {
     /// For the selected profile (its region, endpoint and `ca_bundle` serve the whole chain, as
     /// in the SDKs), or for the environment when `selected` is `None`.
-    pub fn new(set: &ProfileSet<'_>, selected: Option<&str>, opts: &'o FetchOptions) -> Self {
+    pub fn new(set: &ProfileSet<'_>, selected: Option<&str>, opts: &FetchOptions) -> Self {
         let env = |k: &str| std::env::var(k).ok();
         let profile = selected.and_then(|name| set.profile(name));
         let endpoint = sts::endpoint(set, profile.as_ref(), opts.region.as_deref(), &env);
@@ -46,7 +45,6 @@ impl<'o> Session<'o> {
             http,
             endpoint,
             cache_dir: cache::dir(),
-            opts,
             mfa_token: opts.mfa_token.clone(),
         }
     }
@@ -76,13 +74,56 @@ pub fn walk(
         }
     }
     let mut session = Session::new(set, Some(selected), opts);
-    let mut creds = base_credentials(base)?;
-    for role in roles {
-        creds = assume(&mut session, role, &creds).with_context(|| {
+    let hops = roles
+        .iter()
+        .map(|role| Hop::plan(role).with_context(|| format!("profile '{}'", role.profile)))
+        .collect::<Result<Vec<_>>>()?;
+    // Like the SDKs' lazy source credentials: the highest hop the cache can serve is where the
+    // walk starts; the hops below it are not needed at all.
+    let now = OffsetDateTime::now_utc();
+    let mut start = 0;
+    let mut cached = None;
+    if !opts.refresh {
+        if let Some(dir) = session.cache_dir.clone() {
+            for (i, hop) in hops.iter().enumerate().rev() {
+                if let Some(hit) = cache::read(&dir, &hop.key, now) {
+                    cached = Some(Credentials {
+                        access_key_id: hit.access_key_id,
+                        secret_access_key: hit.secret_access_key,
+                        session_token: Some(hit.session_token),
+                        expiration: Some(hit.expiration),
+                        account_id: hit.account_id,
+                    });
+                    start = i + 1;
+                    break;
+                }
+            }
+        }
+    }
+    // Every MFA code the walk needs must be obtainable before the first call is made.
+    let prompts = hops[start..]
+        .iter()
+        .filter(|h| h.params.serial_number.is_some())
+        .count();
+    if prompts > usize::from(session.mfa_token.is_some()) && !has_terminal() {
+        let serial = hops[start..]
+            .iter()
+            .filter_map(|h| h.params.serial_number.as_deref())
+            .nth(usize::from(session.mfa_token.is_some()))
+            .unwrap_or("?");
+        bail!(
+            "an MFA code for {serial} is needed: pass --mfa-token CODE (there is no terminal to ask on)"
+        );
+    }
+    let mut creds = match cached {
+        Some(creds) => creds,
+        None => base_credentials(base)?,
+    };
+    for (hop, role) in hops.iter().zip(roles).skip(start) {
+        creds = assume(&mut session, hop, &creds).with_context(|| {
             format!(
                 "profile '{}' could not assume role {}",
-                role.profile,
-                role.get("role_arn").unwrap_or("?")
+                role.profile, hop.params.role_arn
             )
         })?;
     }
@@ -139,75 +180,76 @@ pub fn keys_of(creds: &Credentials) -> Keys {
     }
 }
 
-/// One AssumeRole hop: from the cache when it holds a valid entry, else from STS (asking for
-/// the MFA code only then), writing the answer back for the AWS CLI and the next run.
-fn assume(session: &mut Session<'_>, role: &Step, source: &Credentials) -> Result<Credentials> {
-    let role_arn = role
-        .get("role_arn")
-        .ok_or_else(|| anyhow!("no role_arn"))?;
-    let duration_seconds = match role.get("duration_seconds") {
-        None => None,
-        Some(text) => Some(text.trim().parse::<u32>().map_err(|_| {
-            anyhow!("duration_seconds = {text:?} is not a whole number of seconds")
-        })?),
-    };
-    let configured_name = role.get("role_session_name").filter(|s| !s.is_empty());
-    let external_id = role.get("external_id");
-    let mfa_serial = role.get("mfa_serial");
-    // The cache key is botocore's: the call's arguments without a generated session name.
-    let mut args = vec![("RoleArn", Arg::Str(role_arn))];
-    if let Some(name) = configured_name {
-        args.push(("RoleSessionName", Arg::Str(name)));
-    }
-    if let Some(id) = external_id {
-        args.push(("ExternalId", Arg::Str(id)));
-    }
-    if let Some(serial) = mfa_serial {
-        args.push(("SerialNumber", Arg::Str(serial)));
-    }
-    if let Some(d) = duration_seconds {
-        args.push(("DurationSeconds", Arg::Int(i64::from(d))));
-    }
-    let key = cache::key(&args);
-    let now = OffsetDateTime::now_utc();
-    if !session.opts.refresh {
-        if let Some(hit) = session
-            .cache_dir
-            .as_deref()
-            .and_then(|dir| cache::read(dir, &key, now))
-        {
-            return Ok(Credentials {
-                access_key_id: hit.access_key_id,
-                secret_access_key: hit.secret_access_key,
-                session_token: Some(hit.session_token),
-                expiration: Some(hit.expiration),
-                account_id: hit.account_id,
-            });
+/// One AssumeRole hop as planned: its parameters and its cache key.
+struct Hop {
+    params: AssumeRole,
+    key: String,
+}
+
+impl Hop {
+    fn plan(role: &Step) -> Result<Hop> {
+        let role_arn = role.get("role_arn").ok_or_else(|| anyhow!("no role_arn"))?;
+        let duration_seconds = match role.get("duration_seconds") {
+            None => None,
+            Some(text) => Some(text.trim().parse::<u32>().map_err(|_| {
+                anyhow!("duration_seconds = {text:?} is not a whole number of seconds")
+            })?),
+        };
+        let configured_name = role.get("role_session_name").filter(|s| !s.is_empty());
+        let external_id = role.get("external_id");
+        let mfa_serial = role.get("mfa_serial");
+        // botocore's key: the call's arguments, without a generated session name.
+        let mut args = vec![("RoleArn", Arg::Str(role_arn))];
+        if let Some(name) = configured_name {
+            args.push(("RoleSessionName", Arg::Str(name)));
         }
+        if let Some(id) = external_id {
+            args.push(("ExternalId", Arg::Str(id)));
+        }
+        if let Some(serial) = mfa_serial {
+            args.push(("SerialNumber", Arg::Str(serial)));
+        }
+        if let Some(d) = duration_seconds {
+            args.push(("DurationSeconds", Arg::Int(i64::from(d))));
+        }
+        let key = cache::key(&args);
+        let role_session_name = configured_name.map_or_else(
+            || {
+                format!(
+                    "botocore-session-{}",
+                    OffsetDateTime::now_utc().unix_timestamp()
+                )
+            },
+            str::to_string,
+        );
+        Ok(Hop {
+            params: AssumeRole {
+                role_arn: role_arn.to_string(),
+                role_session_name,
+                external_id: external_id.map(str::to_string),
+                serial_number: mfa_serial.map(str::to_string),
+                token_code: None,
+                duration_seconds,
+            },
+            key,
+        })
     }
-    let token_code = match mfa_serial {
-        Some(serial) => Some(mfa_code(session, serial)?),
-        None => None,
-    };
-    let role_session_name = configured_name.map_or_else(
-        || format!("botocore-session-{}", now.unix_timestamp()),
-        str::to_string,
-    );
-    let params = AssumeRole {
-        role_arn: role_arn.to_string(),
-        role_session_name,
-        external_id: external_id.map(str::to_string),
-        serial_number: mfa_serial.map(str::to_string),
-        token_code,
-        duration_seconds,
-    };
+}
+
+/// One AssumeRole call (asking for the MFA code now), written back to the cache for the AWS
+/// CLI and the next run.
+fn assume(session: &mut Session, hop: &Hop, source: &Credentials) -> Result<Credentials> {
+    let mut params = hop.params.clone();
+    if let Some(serial) = &params.serial_number {
+        params.token_code = Some(mfa_code(session, serial)?);
+    }
     let result = sts::assume_role(&session.http, &session.endpoint, &keys_of(source), &params)?;
-    store(session, &key, &result);
+    store(session, &hop.key, &result);
     credentials_of(&result)
 }
 
 /// Write an STS answer to the cache; a failure is a warning (the credentials are good).
-pub fn store(session: &Session<'_>, key: &str, result: &CredentialsResult) {
+pub fn store(session: &Session, key: &str, result: &CredentialsResult) {
     let Some(dir) = &session.cache_dir else {
         return;
     };
@@ -233,13 +275,20 @@ pub fn credentials_of(result: &CredentialsResult) -> Result<Credentials> {
 }
 
 /// The MFA code: `--mfa-token` (once; a code is good for one call), else asked on the terminal.
-fn mfa_code(session: &mut Session<'_>, serial: &str) -> Result<String> {
+fn mfa_code(session: &mut Session, serial: &str) -> Result<String> {
     if let Some(code) = session.mfa_token.take() {
         return Ok(code);
     }
-    prompt_tty(&format!("MFA code for {serial}: ")).map_err(|e| {
-        anyhow!("an MFA code for {serial} is needed: pass --mfa-token CODE ({e})")
-    })
+    prompt_tty(&format!("MFA code for {serial}: "))
+        .map_err(|e| anyhow!("an MFA code for {serial} is needed: pass --mfa-token CODE ({e})"))
+}
+
+fn has_terminal() -> bool {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .is_ok()
 }
 
 /// Ask on the controlling terminal (never stdout: stdout is code). One line, at most 256 bytes.

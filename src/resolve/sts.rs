@@ -159,19 +159,6 @@ struct Metadata {
     request_id: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct ErrorEnvelope {
-    #[serde(rename = "Error")]
-    error: AwsError,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct AwsError {
-    code: String,
-    message: Option<String>,
-}
-
 /// The parameters of AssumeRole, by their API names, in the order they are sent.
 #[derive(Debug, Clone, Default)]
 pub struct AssumeRole {
@@ -262,7 +249,8 @@ fn call_credentials(
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(body: &[u8], action: &str) -> Result<T> {
-    let text = std::str::from_utf8(body).map_err(|_| anyhow!("{action}: the answer is not UTF-8"))?;
+    let text =
+        std::str::from_utf8(body).map_err(|_| anyhow!("{action}: the answer is not UTF-8"))?;
     // Never echo the document: it holds secrets.
     quick_xml::de::from_str(text)
         .map_err(|_| anyhow!("{action}: STS sent an answer that is not the documented XML"))
@@ -302,18 +290,62 @@ fn call(
     if reply.status == 200 {
         return Ok(reply);
     }
-    let text = String::from_utf8_lossy(&reply.body);
-    match quick_xml::de::from_str::<ErrorEnvelope>(&text) {
-        Ok(e) => match e.error.message.filter(|m| !m.is_empty()) {
-            Some(message) => bail!("{}: {message}", e.error.code),
-            None => bail!("{}", e.error.code),
-        },
-        Err(_) => bail!(
+    match aws_error(&reply.body) {
+        Some((code, Some(message))) => bail!("{code}: {message}"),
+        Some((code, None)) => bail!("{code}"),
+        None => bail!(
             "STS {action} failed with HTTP status {} (from {})",
             reply.status,
             at.url
         ),
     }
+}
+
+/// `Code` and `Message` of an AWS error document, at whatever depth the service nests them
+/// (`ErrorResponse/Error`, `ErrorResponse/Errors/Error`, `Response/Errors/Error`).
+pub fn aws_error(body: &[u8]) -> Option<(String, Option<String>)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(body);
+    let mut buf = Vec::new();
+    let (mut code, mut message) = (None, None);
+    let mut current: Option<(bool, String)> = None;
+    loop {
+        match reader.read_event_into(&mut buf).ok()? {
+            Event::Start(e) => {
+                current = match e.local_name().as_ref() {
+                    b"Code" if code.is_none() => Some((true, String::new())),
+                    b"Message" if message.is_none() => Some((false, String::new())),
+                    _ => None,
+                }
+            }
+            Event::Text(t) => {
+                if let Some((_, text)) = &mut current {
+                    text.push_str(&t.decode().ok()?);
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some((_, text)) = &mut current {
+                    let name = r.decode().ok()?;
+                    match r.resolve_char_ref().ok()? {
+                        Some(c) => text.push(c),
+                        None => text.push_str(
+                            quick_xml::escape::resolve_predefined_entity(&name).unwrap_or(""),
+                        ),
+                    }
+                }
+            }
+            Event::End(_) => match current.take() {
+                Some((true, text)) => code = Some(text.trim().to_string()),
+                Some((false, text)) => message = Some(text.trim().to_string()),
+                None => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    let code = code.filter(|c| !c.is_empty())?;
+    Some((code, message.filter(|m| !m.is_empty())))
 }
 
 /// The SigV4 headers for a POST to STS, from the official signer.
@@ -376,9 +408,17 @@ mod tests {
         assert_eq!(env.result.credentials.session_token, "T");
         assert_eq!(env.result.packed_policy_size, Some(6));
         assert_eq!(env.metadata.unwrap().request_id.as_deref(), Some("rid"));
-        let err = r#"<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>no</Message></Error></ErrorResponse>"#;
-        let e: ErrorEnvelope = quick_xml::de::from_str(err).unwrap();
-        assert_eq!(e.error.code, "AccessDenied");
+        let err = br#"<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User &apos;x&apos; no</Message></Error></ErrorResponse>"#;
+        assert_eq!(
+            aws_error(err),
+            Some(("AccessDenied".into(), Some("User 'x' no".into())))
+        );
+        let nested = br#"<ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch</Code></Error></Errors></ErrorResponse>"#;
+        assert_eq!(
+            aws_error(nested),
+            Some(("SignatureDoesNotMatch".into(), None))
+        );
+        assert_eq!(aws_error(b"<html>502</html>"), None);
     }
 
     #[test]
@@ -404,6 +444,9 @@ mod tests {
         assert_eq!(at("b", &none).url, "https://sts.amazonaws.com");
         assert_eq!(at("c", &none).url, "https://sts.us-east-1.amazonaws.com");
         let region = |k: &str| (k == "AWS_REGION").then(|| "cn-north-1".to_string());
-        assert_eq!(at("c", &region).url, "https://sts.cn-north-1.amazonaws.com.cn");
+        assert_eq!(
+            at("c", &region).url,
+            "https://sts.cn-north-1.amazonaws.com.cn"
+        );
     }
 }
