@@ -468,3 +468,35 @@ fn the_aws_cli_and_awsp_share_the_cache_both_ways() {
     let err = failed(&out);
     assert!(err.contains("loops"), "{err}");
 }
+
+#[test]
+fn throttling_is_retried_a_few_times_then_shown_as_sent() {
+    let stub = common::stub::Stub::start(|_| {
+        common::stub::Reply::new(
+            400,
+            "text/xml",
+            "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>",
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        "[profile b]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = SECRETEXAMPLE\n",
+    )
+    .unwrap();
+    let mut cmd = Command::new(awsp_bin());
+    clean_env(&mut cmd, Some(&config), None);
+    cmd.env("HOME", dir.path()).env("AWS_ENDPOINT_URL_STS", &stub.url);
+    let err = failed(&cmd.args(["whoami", "b"]).output().unwrap());
+    assert!(err.contains("Throttling: Rate exceeded"), "{err}");
+    let requests = stub.requests();
+    assert_eq!(requests.len(), 3, "three attempts");
+    assert!(requests[0].body.contains("Action=GetCallerIdentity"));
+    let auth = requests[0].header("authorization").unwrap();
+    assert!(
+        auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+            && auth.contains("/us-east-1/sts/aws4_request"),
+        "{auth}"
+    );
+}

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub mod moto;
+pub mod stub;
 
 pub fn awsp_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_awsp"))
