@@ -109,6 +109,9 @@ pub struct FetchArgs {
     /// Ignore cached credentials and fetch new ones
     #[arg(long)]
     pub refresh: bool,
+    /// For static keys with mfa_serial: an MFA session (STS GetSessionToken), cached
+    #[arg(long)]
+    pub mfa: bool,
 }
 
 #[derive(Debug, Args)]

@@ -24,8 +24,9 @@ struct World {
     secret: String,
 }
 
-fn config_text() -> String {
+fn config_text(dir: &Path) -> String {
     let awsp = awsp_bin();
+    let token = dir.join("web-identity-token");
     format!(
         "[profile base]\n\
          [profile r1]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/role1\nsource_profile = base\n\
@@ -33,16 +34,31 @@ fn config_text() -> String {
          [profile r2]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/role2\nsource_profile = r1\nexternal_id = ext-2\n\
          [profile r3]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/role3\nsource_profile = r2\nmfa_serial = {MFA}\n\
          [profile via]\ncredential_process = {} creds r3\n\
-         [profile loop]\ncredential_process = {} creds loop\n",
+         [profile loop]\ncredential_process = {} creds loop\n\
+         [profile imds-role]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/role1\ncredential_source = Ec2InstanceMetadata\n\
+         [profile ecs-role]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/role2\ncredential_source = EcsContainer\n\
+         [profile env-role]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/role3\ncredential_source = Environment\n\
+         [profile mfa-user]\nmfa_serial = {MFA}\n\
+         [profile wi]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/role1\nweb_identity_token_file = {}\nrole_session_name = wi-session\n",
         awsp.display(),
-        awsp.display()
+        awsp.display(),
+        token.display()
     )
 }
 
 impl World {
     fn new() -> Option<World> {
+        Self::with_auth(true)
+    }
+
+    /// `auth` false: moto's signature checking stays off (for unsigned calls).
+    fn with_auth(auth: bool) -> Option<World> {
         let moto = Moto::start()?;
-        let (key, secret) = moto.setup(&["role1", "role2", "role3"]);
+        let mut roles = vec!["role1", "role2", "role3"];
+        if !auth {
+            roles.push("--no-auth");
+        }
+        let (key, secret) = moto.setup(&roles);
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("home")).unwrap();
         let world = World {
@@ -56,12 +72,13 @@ impl World {
     }
 
     fn write_files(&self, secret: &str) {
-        std::fs::write(self.config(), config_text()).unwrap();
+        std::fs::write(self.config(), config_text(self.dir.path())).unwrap();
         std::fs::write(
             self.credentials(),
             format!(
-                "[base]\naws_access_key_id = {}\naws_secret_access_key = {secret}\n",
-                self.key
+                "[base]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n\
+                 [mfa-user]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n",
+                key = self.key
             ),
         )
         .unwrap();
@@ -88,8 +105,13 @@ impl World {
     }
 
     fn awsp(&self, args: &[&str]) -> Output {
+        self.awsp_with(args, &[])
+    }
+
+    fn awsp_with(&self, args: &[&str], vars: &[(&str, &str)]) -> Output {
         let mut cmd = Command::new(awsp_bin());
         self.env(&mut cmd);
+        cmd.envs(vars.iter().copied());
         cmd.args(args).output().unwrap()
     }
 
@@ -487,7 +509,8 @@ fn throttling_is_retried_a_few_times_then_shown_as_sent() {
     .unwrap();
     let mut cmd = Command::new(awsp_bin());
     clean_env(&mut cmd, Some(&config), None);
-    cmd.env("HOME", dir.path()).env("AWS_ENDPOINT_URL_STS", &stub.url);
+    cmd.env("HOME", dir.path())
+        .env("AWS_ENDPOINT_URL_STS", &stub.url);
     let err = failed(&cmd.args(["whoami", "b"]).output().unwrap());
     assert!(err.contains("Throttling: Rate exceeded"), "{err}");
     let requests = stub.requests();
@@ -499,4 +522,201 @@ fn throttling_is_retried_a_few_times_then_shown_as_sent() {
             && auth.contains("/us-east-1/sts/aws4_request"),
         "{auth}"
     );
+}
+
+/// IMDS that hands out `key`/`secret` as the instance role `instance-role`, IMDSv2 only.
+fn imds_stub(key: String, secret: String) -> common::stub::Stub {
+    use common::stub::Reply;
+    common::stub::Stub::start(move |r| {
+        let token_ok = r.header("x-aws-ec2-metadata-token") == Some("IMDS-SESSION");
+        match (r.method.as_str(), r.path.as_str()) {
+            ("PUT", "/latest/api/token")
+                if r.header("x-aws-ec2-metadata-token-ttl-seconds").is_some() =>
+            {
+                Reply::new(200, "text/plain", "IMDS-SESSION")
+            }
+            (_, _) if !token_ok => Reply::new(401, "text/plain", ""),
+            ("GET", "/latest/meta-data/iam/security-credentials/") => {
+                Reply::new(200, "text/plain", "instance-role")
+            }
+            ("GET", "/latest/meta-data/iam/security-credentials/instance-role") => Reply::new(
+                200,
+                "application/json",
+                format!(
+                    r#"{{"Code": "Success", "Type": "AWS-HMAC", "AccessKeyId": "{key}", "SecretAccessKey": "{secret}", "Expiration": "2099-01-01T00:00:00Z"}}"#
+                ),
+            ),
+            _ => Reply::new(404, "text/plain", ""),
+        }
+    })
+}
+
+#[test]
+fn credential_sources_environment_imds_and_ecs_sign_the_assume_role() {
+    let Some(w) = World::new() else { return };
+    // Environment: the exported keys sign AssumeRole.
+    let out = w.awsp_with(
+        &["whoami", "env-role", "--json"],
+        &[
+            ("AWS_ACCESS_KEY_ID", &w.key),
+            ("AWS_SECRET_ACCESS_KEY", &w.secret),
+        ],
+    );
+    assert!(ok(&out).contains("assumed-role/role3/"));
+    let err = failed(&w.awsp(&["creds", "env-role", "--refresh"]));
+    assert!(err.contains("AWS_ACCESS_KEY_ID"), "{err}");
+
+    // IMDSv2: a session token first, then the role and its credentials (alice's keys here,
+    // so moto checks the signature made with them).
+    let imds = imds_stub(w.key.clone(), w.secret.clone());
+    let out = w.awsp_with(
+        &["whoami", "imds-role"],
+        &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url)],
+    );
+    assert!(ok(&out).contains("assumed-role/role1/"));
+    let paths: Vec<(String, String)> = imds
+        .requests()
+        .iter()
+        .map(|r| (r.method.clone(), r.path.clone()))
+        .collect();
+    assert_eq!(paths[0], ("PUT".into(), "/latest/api/token".into()));
+    assert_eq!(paths.len(), 3, "{paths:?}");
+    // Disabled, and off an EC2 host: clear errors, fast, no request.
+    let before = imds.requests().len();
+    let err = failed(&w.awsp_with(
+        &["creds", "imds-role", "--refresh"],
+        &[
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ],
+    ));
+    assert!(err.contains("AWS_EC2_METADATA_DISABLED"), "{err}");
+    assert_eq!(imds.requests().len(), before);
+    let started = Instant::now();
+    let err = failed(&w.awsp_with(
+        &["creds", "imds-role", "--refresh"],
+        &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", common::DEAD_ENDPOINT)],
+    ));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(err.contains("not on EC2?"), "{err}");
+
+    // ECS: the full URI with the token from the token file (it wins over the variable).
+    let (key, secret) = (w.key.clone(), w.secret.clone());
+    let ecs = common::stub::Stub::start(move |r| {
+        if r.path == "/creds" && r.header("authorization") == Some("token-from-file") {
+            common::stub::Reply::new(
+                200,
+                "application/json",
+                format!(
+                    r#"{{"AccessKeyId": "{key}", "SecretAccessKey": "{secret}", "Token": "", "Expiration": "2099-01-01T00:00:00Z"}}"#
+                ),
+            )
+        } else {
+            common::stub::Reply::new(401, "application/json", "{}")
+        }
+    });
+    let token_file = w.dir.path().join("ecs-token");
+    std::fs::write(&token_file, "token-from-file\n").unwrap();
+    let full = format!("{}/creds", ecs.url);
+    let vars = [
+        ("AWS_CONTAINER_CREDENTIALS_FULL_URI", full.as_str()),
+        ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "token-from-variable"),
+        (
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            token_file.to_str().unwrap(),
+        ),
+    ];
+    assert!(ok(&w.awsp_with(&["whoami", "ecs-role"], &vars)).contains("assumed-role/role2/"));
+    let err = failed(&w.awsp_with(&["creds", "ecs-role", "--refresh"], &vars[..2]));
+    assert!(err.contains("HTTP status 401"), "{err}");
+    let err = failed(&w.awsp(&["creds", "ecs-role", "--refresh"]));
+    assert!(err.contains("not in a container"), "{err}");
+}
+
+#[test]
+fn web_identity_from_the_profile_and_the_environment_is_unsigned_and_cached() {
+    // moto cannot serve unsigned calls with signature checking on, so it stays off here.
+    let Some(w) = World::with_auth(false) else {
+        return;
+    };
+    std::fs::write(
+        w.dir.path().join("web-identity-token"),
+        "header.payload.sig\n",
+    )
+    .unwrap();
+    let code = ok(&w.awsp(&["use", "wi", "--creds"]));
+    assert!(code.contains("AWS_SESSION_TOKEN="), "{code}");
+    let calls = w.moto.calls("AssumeRoleWithWebIdentity");
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].get("WebIdentityToken"), Some("header.payload.sig"));
+    assert_eq!(calls[0].get("RoleSessionName"), Some("wi-session"));
+    // Cached: no second call.
+    ok(&w.awsp(&["use", "wi", "--creds"]));
+    assert_eq!(w.moto.calls("AssumeRoleWithWebIdentity").len(), 1);
+    // The environment form, for `whoami` without a profile.
+    let token = w.dir.path().join("web-identity-token");
+    let out = w.awsp_with(
+        &["whoami", "--json"],
+        &[
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", token.to_str().unwrap()),
+            (
+                "AWS_ROLE_ARN",
+                &format!("arn:aws:iam::{ACCOUNT}:role/role2"),
+            ),
+            ("AWS_ROLE_SESSION_NAME", "from-env"),
+        ],
+    );
+    let who: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
+    assert!(
+        who["arn"]
+            .as_str()
+            .unwrap()
+            .ends_with("assumed-role/role2/from-env"),
+        "{who}"
+    );
+    assert!(who["profile"].is_null());
+    let calls = w.moto.calls("AssumeRoleWithWebIdentity");
+    assert_eq!(calls.len(), 2);
+    assert_eq!(calls[1].get("RoleSessionName"), Some("from-env"));
+    // A missing token file names the file and the profile; the token is never shown.
+    std::fs::remove_file(&token).unwrap();
+    let err = failed(&w.awsp(&["creds", "wi", "--refresh"]));
+    assert!(
+        err.contains("profile 'wi'") && err.contains("web-identity-token"),
+        "{err}"
+    );
+}
+
+#[test]
+fn mfa_session_for_static_keys_only_with_the_flag() {
+    let Some(w) = World::new() else { return };
+    // Without --mfa the static keys are used as they are (the SDKs ignore mfa_serial here).
+    let plain: serde_json::Value =
+        serde_json::from_str(&ok(&w.awsp(&["creds", "mfa-user"]))).unwrap();
+    assert_eq!(plain["AccessKeyId"], w.key.as_str());
+    assert!(w.moto.calls("GetSessionToken").is_empty());
+    let session: serde_json::Value = serde_json::from_str(&ok(&w.awsp(&[
+        "creds",
+        "mfa-user",
+        "--mfa",
+        "--mfa-token",
+        "987654",
+    ])))
+    .unwrap();
+    assert_ne!(session["AccessKeyId"], w.key.as_str());
+    assert!(session["SessionToken"].is_string());
+    let calls = w.moto.calls("GetSessionToken");
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].get("SerialNumber"), Some(MFA));
+    assert_eq!(calls[0].get("TokenCode"), Some("987654"));
+    // Cached: no code needed, no call.
+    let again: serde_json::Value =
+        serde_json::from_str(&ok(&w.awsp(&["creds", "mfa-user", "--mfa"]))).unwrap();
+    assert_eq!(again["AccessKeyId"], session["AccessKeyId"]);
+    assert_eq!(w.moto.calls("GetSessionToken").len(), 1);
+    // And the session works.
+    let code = ok(&w.awsp(&["use", "mfa-user", "--creds", "--mfa"]));
+    assert!(code.contains("AWS_SESSION_TOKEN="));
+    let err = failed(&w.awsp(&["creds", "base", "--mfa"]));
+    assert!(err.contains("--mfa needs mfa_serial"), "{err}");
 }

@@ -76,6 +76,7 @@ pub fn fetch_options(
         mfa_token: args.mfa_token.clone(),
         refresh: args.refresh,
         region: region.map(str::to_string),
+        mfa_session: args.mfa,
     }
 }
 

@@ -8,7 +8,9 @@ use crate::cli::WhoamiArgs;
 use crate::cmd::{fetch_options, json_line, unknown_profile};
 use crate::config::Files;
 use crate::env::process_var;
-use crate::resolve::provider::{Session, environment_credentials, keys_of};
+use crate::resolve::provider::{
+    Session, environment_credentials, environment_web_identity, keys_of,
+};
 use crate::resolve::{credentials_with, sts};
 
 #[derive(Serialize)]
@@ -39,13 +41,24 @@ pub fn run(args: &WhoamiArgs, out: &mut Vec<u8>) -> Result<()> {
                 (name, creds)
             }
             None => {
-                let name = process_var("AWS_PROFILE")
-                    .or_else(|| process_var("AWS_DEFAULT_PROFILE"))
-                    .unwrap_or_else(|| "default".to_string());
-                let p = set
-                    .profile(&name)
-                    .ok_or_else(|| unknown_profile(&files, &set, &name))?;
-                (Some(p.name()), credentials_with(&set, p.name(), &opts)?)
+                let named =
+                    process_var("AWS_PROFILE").or_else(|| process_var("AWS_DEFAULT_PROFILE"));
+                // The SDKs' order: exported keys, then a web identity from the environment.
+                let mut session = Session::new(&set, None, &opts);
+                let from_env = match named {
+                    None => environment_web_identity(&mut session),
+                    Some(_) => None,
+                };
+                match from_env {
+                    Some(creds) => (None, creds?),
+                    None => {
+                        let name = named.unwrap_or_else(|| "default".to_string());
+                        let p = set
+                            .profile(&name)
+                            .ok_or_else(|| unknown_profile(&files, &set, &name))?;
+                        (Some(p.name()), credentials_with(&set, p.name(), &opts)?)
+                    }
+                }
             }
         },
     };

@@ -39,6 +39,9 @@ pub type EnvFn = Box<dyn Fn(&str) -> Option<String>>;
 /// The client; one per run, so connections are reused along a role chain.
 pub struct Http {
     ca_bundle: Option<PathBuf>,
+    connect_timeout: Duration,
+    response_timeout: Duration,
+    attempts: u32,
     env: EnvFn,
     https: OnceCell<ureq::Agent>,
     plain: OnceCell<ureq::Agent>,
@@ -57,10 +60,23 @@ impl Http {
             .map(PathBuf::from);
         Http {
             ca_bundle,
+            connect_timeout: CONNECT_TIMEOUT,
+            response_timeout: RESPONSE_TIMEOUT,
+            attempts: ATTEMPTS,
             env,
             https: OnceCell::new(),
             plain: OnceCell::new(),
         }
+    }
+
+    /// For the instance and container metadata services: off such a host they must fail
+    /// fast (1 s to connect, 2 s to answer, no retries).
+    pub fn metadata() -> Http {
+        let mut http = Http::new(None);
+        http.connect_timeout = Duration::from_secs(1);
+        http.response_timeout = Duration::from_secs(2);
+        http.attempts = 1;
+        http
     }
 
     /// Send one request, retrying throttling and 5xx answers a few times with backoff.
@@ -81,7 +97,7 @@ impl Http {
                 Ok(r) => r.status >= 500 || r.status == 429 || is_throttling(&r.body),
                 Err(_) => false,
             };
-            if !retry || attempt >= ATTEMPTS || started.elapsed() > RETRY_DEADLINE {
+            if !retry || attempt >= self.attempts || started.elapsed() > RETRY_DEADLINE {
                 return reply;
             }
             std::thread::sleep(BACKOFF * 2u32.pow(attempt - 1));
@@ -107,7 +123,7 @@ impl Http {
             .map_err(|e| anyhow!("could not build the request to {}: {e}", target.shown))?;
         let response = agent
             .run(request)
-            .map_err(|e| describe_error(&e, &target.shown))?;
+            .map_err(|e| self.describe_error(&e, &target.shown))?;
         let status = response.status().as_u16();
         let request_id = response
             .headers()
@@ -133,7 +149,9 @@ impl Http {
 
     fn agent(&self, target: &Target) -> Result<&ureq::Agent> {
         if !target.https {
-            return Ok(self.plain.get_or_init(|| base_config(None).new_agent()));
+            return Ok(self
+                .plain
+                .get_or_init(|| self.config(None).build().new_agent()));
         }
         if let Some(agent) = self.https.get() {
             return Ok(agent);
@@ -143,16 +161,36 @@ impl Http {
             .root_certs(RootCerts::Specific(Arc::new(roots)))
             .build();
         let proxy = self.proxy_for(&target.host)?;
-        let mut builder = ureq::Agent::config_builder()
-            .tls_config(tls)
+        let builder = self.config(proxy).tls_config(tls);
+        Ok(self.https.get_or_init(|| builder.build().new_agent()))
+    }
+
+    fn config(
+        &self,
+        proxy: Option<ureq::Proxy>,
+    ) -> ureq::config::ConfigBuilder<ureq::typestate::AgentScope> {
+        ureq::Agent::config_builder()
             .proxy(proxy)
             .http_status_as_error(false)
-            .timeout_connect(Some(CONNECT_TIMEOUT))
-            .timeout_recv_response(Some(RESPONSE_TIMEOUT))
-            .timeout_recv_body(Some(RESPONSE_TIMEOUT))
-            .max_redirects(0);
-        builder = builder.user_agent(USER_AGENT);
-        Ok(self.https.get_or_init(|| builder.build().new_agent()))
+            .timeout_connect(Some(self.connect_timeout))
+            .timeout_recv_response(Some(self.response_timeout))
+            .timeout_recv_body(Some(self.response_timeout))
+            .max_redirects(0)
+            .user_agent(USER_AGENT)
+    }
+
+    fn describe_error(&self, err: &ureq::Error, shown: &str) -> anyhow::Error {
+        match err {
+            ureq::Error::Timeout(_) => anyhow!(
+                "{shown} did not answer in time (connect {} s, answer {} s)",
+                self.connect_timeout.as_secs(),
+                self.response_timeout.as_secs()
+            ),
+            ureq::Error::Io(e) => anyhow!("could not connect to {shown}: {e}"),
+            ureq::Error::HostNotFound => anyhow!("could not connect to {shown}: host not found"),
+            ureq::Error::ConnectionFailed => anyhow!("could not connect to {shown}"),
+            other => anyhow!("request to {shown} failed: {other}"),
+        }
     }
 
     /// The system's roots, plus the CA bundle when one is configured.
@@ -209,18 +247,6 @@ impl Http {
 
 const USER_AGENT: &str = concat!("awsp/", env!("CARGO_PKG_VERSION"));
 
-fn base_config(proxy: Option<ureq::Proxy>) -> ureq::config::Config {
-    ureq::Agent::config_builder()
-        .proxy(proxy)
-        .http_status_as_error(false)
-        .timeout_connect(Some(CONNECT_TIMEOUT))
-        .timeout_recv_response(Some(RESPONSE_TIMEOUT))
-        .timeout_recv_body(Some(RESPONSE_TIMEOUT))
-        .max_redirects(0)
-        .user_agent(USER_AGENT)
-        .build()
-}
-
 /// Whether a `NO_PROXY` list (comma separated; `*`, host names, `.suffix`) covers `host`.
 pub fn no_proxy_matches(list: &str, host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
@@ -252,20 +278,6 @@ fn is_throttling(body: &[u8]) -> bool {
     .any(|c| text.contains(c))
 }
 
-fn describe_error(err: &ureq::Error, shown: &str) -> anyhow::Error {
-    match err {
-        ureq::Error::Timeout(_) => anyhow!(
-            "{shown} did not answer in time (connect {} s, answer {} s)",
-            CONNECT_TIMEOUT.as_secs(),
-            RESPONSE_TIMEOUT.as_secs()
-        ),
-        ureq::Error::Io(e) => anyhow!("could not connect to {shown}: {e}"),
-        ureq::Error::HostNotFound => anyhow!("could not connect to {shown}: host not found"),
-        ureq::Error::ConnectionFailed => anyhow!("could not connect to {shown}"),
-        other => anyhow!("request to {shown} failed: {other}"),
-    }
-}
-
 /// Where a request goes; `shown` is the endpoint without path or query, for messages.
 struct Target {
     https: bool,
@@ -294,14 +306,24 @@ impl Target {
         }
         let scheme = if https { "https" } else { "http" };
         let shown = format!("{scheme}://{authority}");
-        if !https && !is_loopback(&host) {
+        if !https && !is_loopback(&host) && !METADATA_HOSTS.contains(&host.as_str()) {
             bail!(
-                "refusing plain http:// to {shown}: only https:// is allowed, except to loopback"
+                "refusing plain http:// to {shown}: only https:// is allowed, except to loopback and the instance and container metadata services"
             );
         }
         Ok(Target { https, host, shown })
     }
 }
+
+/// The link-local addresses of EC2's instance metadata service and ECS/EKS's container
+/// credentials endpoints, which speak only plain HTTP.
+const METADATA_HOSTS: &[&str] = &[
+    "169.254.169.254",
+    "fd00:ec2::254",
+    "169.254.170.2",
+    "169.254.170.23",
+    "fd00:ec2::23",
+];
 
 fn is_loopback(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost")
@@ -322,6 +344,9 @@ mod tests {
         let err = Target::parse("http://sts.amazonaws.com/").err().unwrap();
         assert!(err.to_string().contains("only https://"), "{err}");
         assert!(Target::parse("http://127.0.0.1.evil.com/").is_err());
+        assert!(Target::parse("http://169.254.169.254/latest/api/token").is_ok());
+        assert!(Target::parse("http://[fd00:ec2::254]/").is_ok());
+        assert!(Target::parse("http://169.254.169.253/").is_err());
         assert!(Target::parse("ftp://x/").is_err());
         assert_eq!(
             Target::parse("https://sts.eu-west-1.amazonaws.com/?a")

@@ -2,7 +2,9 @@
 
 pub mod cache;
 pub mod chain;
+pub mod ecs;
 pub mod http;
+pub mod imds;
 pub mod process;
 pub mod provider;
 pub mod sts;

@@ -23,6 +23,8 @@ pub struct FetchOptions {
     pub refresh: bool,
     /// The region for STS calls (`--region`), over the profile's.
     pub region: Option<String>,
+    /// `--mfa`: a static-keys profile with `mfa_serial` gets an MFA session (GetSessionToken).
+    pub mfa_session: bool,
 }
 
 /// Everything one walk shares: the client (one connection per endpoint), the endpoint, the cache.
@@ -31,6 +33,8 @@ pub struct Session {
     pub endpoint: Endpoint,
     cache_dir: Option<std::path::PathBuf>,
     mfa_token: Option<String>,
+    refresh: bool,
+    mfa_session: bool,
 }
 
 impl Session {
@@ -46,7 +50,24 @@ impl Session {
             endpoint,
             cache_dir: cache::dir(),
             mfa_token: opts.mfa_token.clone(),
+            refresh: opts.refresh,
+            mfa_session: opts.mfa_session,
         }
+    }
+
+    /// A valid cache entry under `key`, unless `--refresh`.
+    fn cached(&self, key: &str) -> Option<Credentials> {
+        if self.refresh {
+            return None;
+        }
+        let hit = cache::read(self.cache_dir.as_deref()?, key, OffsetDateTime::now_utc())?;
+        Some(Credentials {
+            access_key_id: hit.access_key_id,
+            secret_access_key: hit.secret_access_key,
+            session_token: Some(hit.session_token),
+            expiration: Some(hit.expiration),
+            account_id: hit.account_id,
+        })
     }
 }
 
@@ -61,7 +82,7 @@ pub fn walk(
         bail!("profile '{selected}' has no credential chain");
     };
     // Static keys and credential processes need no network: no client, no TLS.
-    if roles.is_empty() {
+    if roles.is_empty() && !(opts.mfa_session && base.kind == StepKind::Static) {
         match base.kind {
             StepKind::Static => return Ok(from_static(base)),
             StepKind::CredentialProcess => {
@@ -80,24 +101,13 @@ pub fn walk(
         .collect::<Result<Vec<_>>>()?;
     // Like the SDKs' lazy source credentials: the highest hop the cache can serve is where the
     // walk starts; the hops below it are not needed at all.
-    let now = OffsetDateTime::now_utc();
     let mut start = 0;
     let mut cached = None;
-    if !opts.refresh {
-        if let Some(dir) = session.cache_dir.clone() {
-            for (i, hop) in hops.iter().enumerate().rev() {
-                if let Some(hit) = cache::read(&dir, &hop.key, now) {
-                    cached = Some(Credentials {
-                        access_key_id: hit.access_key_id,
-                        secret_access_key: hit.secret_access_key,
-                        session_token: Some(hit.session_token),
-                        expiration: Some(hit.expiration),
-                        account_id: hit.account_id,
-                    });
-                    start = i + 1;
-                    break;
-                }
-            }
+    for (i, hop) in hops.iter().enumerate().rev() {
+        if let Some(hit) = session.cached(&hop.key) {
+            cached = Some(hit);
+            start = i + 1;
+            break;
         }
     }
     // Every MFA code the walk needs must be obtainable before the first call is made.
@@ -117,7 +127,7 @@ pub fn walk(
     }
     let mut creds = match cached {
         Some(creds) => creds,
-        None => base_credentials(base)?,
+        None => base_credentials(&mut session, set, base)?,
     };
     for (hop, role) in hops.iter().zip(roles).skip(start) {
         creds = assume(&mut session, hop, &creds).with_context(|| {
@@ -130,34 +140,177 @@ pub fn walk(
     Ok(creds)
 }
 
-fn base_credentials(base: &Step) -> Result<Credentials> {
+fn base_credentials(
+    session: &mut Session,
+    set: &ProfileSet<'_>,
+    base: &Step,
+) -> Result<Credentials> {
     let profile = &base.profile;
+    let env = |k: &str| std::env::var(k).ok();
     match base.kind {
+        StepKind::Static if session.mfa_session => mfa_session(session, set, base),
         StepKind::Static => Ok(from_static(base)),
         StepKind::CredentialProcess => {
             run_credential_process(profile, base.get("credential_process").unwrap_or(""))
         }
-        StepKind::CredentialSource => match base.get("credential_source").unwrap_or("") {
-            "Environment" => environment_credentials().ok_or_else(|| {
-                anyhow!(
-                    "profile '{profile}' takes its source credentials from the environment (credential_source = Environment), but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set"
-                )
-            }),
-            source @ ("Ec2InstanceMetadata" | "EcsContainer") => bail!(
-                "profile '{profile}': credential_source = {source} is not supported yet"
-            ),
-            other => bail!(
-                "profile '{profile}': credential_source = {other} is not one of Environment, Ec2InstanceMetadata, EcsContainer"
-            ),
-        },
-        StepKind::WebIdentity => bail!(
-            "profile '{profile}' gets its credentials from a web identity token: not supported yet"
-        ),
+        StepKind::CredentialSource => {
+            let source = base.get("credential_source").unwrap_or("");
+            let context = || format!("profile '{profile}' (credential_source = {source})");
+            match source {
+                "Environment" => environment_credentials().ok_or_else(|| {
+                    anyhow!(
+                        "profile '{profile}' takes its source credentials from the environment (credential_source = Environment), but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set"
+                    )
+                }),
+                "Ec2InstanceMetadata" => {
+                    super::imds::credentials(set.profile(profile).as_ref(), &env)
+                        .with_context(context)
+                }
+                "EcsContainer" => super::ecs::credentials(&env).with_context(context),
+                other => bail!(
+                    "profile '{profile}': credential_source = {other} is not one of Environment, Ec2InstanceMetadata, EcsContainer"
+                ),
+            }
+        }
+        StepKind::WebIdentity => web_identity(
+            session,
+            base.get("role_arn").unwrap_or(""),
+            base.get("web_identity_token_file").unwrap_or(""),
+            base.get("role_session_name"),
+        )
+        .with_context(|| format!("profile '{profile}' (web identity)")),
         StepKind::Sso => bail!(
             "profile '{profile}' gets its credentials from AWS IAM Identity Center (SSO): not supported yet; use `awsp use {profile}` without --creds"
         ),
         StepKind::AssumeRole => bail!("profile '{profile}': a role cannot be the base of a chain"),
     }
+}
+
+/// AssumeRoleWithWebIdentity (unsigned) with the token in `token_file`, through the cache
+/// under botocore's key (the role and a configured session name).
+pub fn web_identity(
+    session: &mut Session,
+    role_arn: &str,
+    token_file: &str,
+    session_name: Option<&str>,
+) -> Result<Credentials> {
+    let session_name = session_name.filter(|s| !s.is_empty());
+    let mut args = vec![("RoleArn", Arg::Str(role_arn))];
+    if let Some(name) = session_name {
+        args.push(("RoleSessionName", Arg::Str(name)));
+    }
+    let key = cache::key(&args);
+    if let Some(hit) = session.cached(&key) {
+        return Ok(hit);
+    }
+    let token = read_token_file(token_file)?;
+    let name = session_name.map_or_else(
+        || {
+            format!(
+                "botocore-session-{}",
+                OffsetDateTime::now_utc().unix_timestamp()
+            )
+        },
+        str::to_string,
+    );
+    let result = sts::assume_role_with_web_identity(
+        &session.http,
+        &session.endpoint,
+        role_arn,
+        &name,
+        &token,
+    )?;
+    store(session, &key, &result);
+    credentials_of(&result)
+}
+
+/// `AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN` (+ `AWS_ROLE_SESSION_NAME`), if set.
+pub fn environment_web_identity(session: &mut Session) -> Option<Result<Credentials>> {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let file = var("AWS_WEB_IDENTITY_TOKEN_FILE")?;
+    let role = var("AWS_ROLE_ARN")?;
+    let name = var("AWS_ROLE_SESSION_NAME");
+    Some(
+        web_identity(session, &role, &file, name.as_deref())
+            .context("web identity from AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN"),
+    )
+}
+
+fn read_token_file(path: &str) -> Result<String> {
+    use std::io::Read;
+    if path.is_empty() {
+        bail!("no web_identity_token_file");
+    }
+    let file = std::fs::File::open(path)
+        .with_context(|| format!("could not read the web identity token file {path}"))?;
+    let mut token = String::new();
+    file.take(64 * 1024 + 1)
+        .read_to_string(&mut token)
+        .map_err(|_| anyhow!("the web identity token file {path} is not text"))?;
+    if token.len() > 64 * 1024 {
+        bail!("the web identity token file {path} is larger than 64 KiB");
+    }
+    let token = token.trim().to_string();
+    if token.is_empty() {
+        bail!("the web identity token file {path} is empty");
+    }
+    Ok(token)
+}
+
+/// `--mfa` on a static-keys profile with `mfa_serial`: a GetSessionToken session, cached.
+fn mfa_session(session: &mut Session, set: &ProfileSet<'_>, base: &Step) -> Result<Credentials> {
+    let profile = &base.profile;
+    let section = set.profile(profile);
+    let get = |k: &str| {
+        section
+            .as_ref()
+            .and_then(|p| p.get(k))
+            .filter(|v| !v.is_empty())
+    };
+    let serial = get("mfa_serial")
+        .ok_or_else(|| anyhow!("profile '{profile}': --mfa needs mfa_serial in the profile"))?;
+    let duration = match get("duration_seconds") {
+        None => None,
+        Some(text) => Some(text.trim().parse::<u32>().map_err(|_| {
+            anyhow!(
+                "profile '{profile}': duration_seconds = {text:?} is not a whole number of seconds"
+            )
+        })?),
+    };
+    let keys = from_static(base);
+    // Not a key the AWS CLI computes (it has no such provider); named so it cannot collide.
+    let mut args = vec![
+        ("Action", Arg::Str("GetSessionToken")),
+        ("AccessKeyId", Arg::Str(&keys.access_key_id)),
+        ("SerialNumber", Arg::Str(serial)),
+    ];
+    if let Some(d) = duration {
+        args.push(("DurationSeconds", Arg::Int(i64::from(d))));
+    }
+    let key = cache::key(&args);
+    if let Some(mut hit) = session.cached(&key) {
+        hit.account_id = hit.account_id.or(keys.account_id);
+        return Ok(hit);
+    }
+    if session.mfa_token.is_none() && !has_terminal() {
+        bail!(
+            "an MFA code for {serial} is needed: pass --mfa-token CODE (there is no terminal to ask on)"
+        );
+    }
+    let code = mfa_code(session, serial)?;
+    let result = sts::get_session_token(
+        &session.http,
+        &session.endpoint,
+        &keys_of(&keys),
+        Some(serial),
+        Some(&code),
+        duration,
+    )
+    .with_context(|| format!("profile '{profile}' could not get an MFA session"))?;
+    store(session, &key, &result);
+    let mut creds = credentials_of(&result)?;
+    creds.account_id = keys.account_id;
+    Ok(creds)
 }
 
 /// Keys exported in this process's environment (`AWS_ACCESS_KEY_ID`, ...), if both are set.

@@ -1,6 +1,6 @@
 """Prepare a moto server for the STS tests, then turn its signature checking on.
 
-Usage: moto_setup.py ENDPOINT ROLES...
+Usage: moto_setup.py ENDPOINT [--no-auth] ROLES...
 Creates the IAM user `alice` with an access key and an allow-all policy, and one role per name
 (trusting any principal, allowed everything), then POSTs /moto-api/reset-auth so that every
 later request must be signed by a known key. Prints {"access_key_id", "secret_access_key"}.
@@ -13,6 +13,9 @@ import urllib.request
 import botocore.session
 
 endpoint, roles = sys.argv[1], sys.argv[2:]
+# --no-auth: leave signature checking off (moto cannot serve unsigned calls with it on).
+auth = "--no-auth" not in roles
+roles = [r for r in roles if r != "--no-auth"]
 session = botocore.session.get_session()
 iam = session.create_client(
     "iam",
@@ -39,6 +42,7 @@ for role in roles:
 request = urllib.request.Request(
     endpoint + "/moto-api/reset-auth", data=b"0", method="POST", headers={"Content-Type": "text/plain"}
 )
-with urllib.request.urlopen(request, timeout=10) as answer:
-    answer.read()
+if auth:
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        answer.read()
 print(json.dumps({"access_key_id": key["AccessKeyId"], "secret_access_key": key["SecretAccessKey"]}))
