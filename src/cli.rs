@@ -43,6 +43,10 @@ pub enum Command {
     Whoami(WhoamiArgs),
     /// Print a profile's resolved credentials for other tools (credential_process JSON, env, json)
     Creds(CredsArgs),
+    /// Sign in to IAM Identity Center (SSO) for a profile's session, as `aws sso login` does
+    Login(LoginArgs),
+    /// Remove cached IAM Identity Center tokens: one profile's session, or all
+    Logout(LogoutArgs),
     /// Print the completion script for a shell (the integration from `init` includes it)
     Completions(CompletionsArgs),
     /// Completion candidates for the words of a command line (used by the completion scripts)
@@ -136,6 +140,23 @@ pub struct CredsArgs {
     pub format: CredsFormat,
     #[command(flatten)]
     pub fetch: FetchArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The profile whose sso_session (or sso_start_url) to sign in to [default: AWS_PROFILE, else `default`]
+    #[arg(add = profile_candidates())]
+    pub profile: Option<String>,
+    /// Print the URL and code only; do not open a browser
+    #[arg(long)]
+    pub no_browser: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// The profile whose session to sign out of [default: every cached token]
+    #[arg(add = profile_candidates())]
+    pub profile: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

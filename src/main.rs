@@ -25,6 +25,8 @@ fn run(cli: &Cli, out: &mut Vec<u8>) -> anyhow::Result<Option<i32>> {
         Command::Exec(args) => return cmd::exec::run(args).map(Some),
         Command::Whoami(args) => cmd::whoami::run(args, out)?,
         Command::Creds(args) => cmd::creds::run(args, out)?,
+        Command::Login(args) => cmd::login::run(args)?,
+        Command::Logout(args) => cmd::login::run_logout(args)?,
     }
     Ok(None)
 }

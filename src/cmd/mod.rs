@@ -7,6 +7,7 @@ pub mod current;
 pub mod exec;
 pub mod init;
 pub mod list;
+pub mod login;
 pub mod prompt;
 pub mod show;
 pub mod unset;

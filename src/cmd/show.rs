@@ -10,7 +10,7 @@ use crate::cli::ShowArgs;
 use crate::cmd::list::{SettingsJson, defined_at};
 use crate::cmd::{json_line, shown, unknown_profile};
 use crate::config::Files;
-use crate::resolve::{Step, kind_of, resolve};
+use crate::resolve::{Step, kind_of, resolve_for_credentials};
 
 pub fn run(args: &ShowArgs, out: &mut Vec<u8>) -> Result<()> {
     let files = Files::load()?;
@@ -18,7 +18,7 @@ pub fn run(args: &ShowArgs, out: &mut Vec<u8>) -> Result<()> {
     let profile = set
         .profile(&args.profile)
         .ok_or_else(|| unknown_profile(&files, &set, &args.profile))?;
-    let chain = resolve(&set, profile.name());
+    let chain = resolve_for_credentials(&set, profile.name());
     if args.json {
         let steps: Option<Vec<StepJson<'_>>> = chain.as_ref().ok().map(|steps| {
             steps

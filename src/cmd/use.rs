@@ -8,7 +8,9 @@ use crate::cli::{ShellArg, UseArgs};
 use crate::cmd::unknown_profile;
 use crate::config::Files;
 use crate::env::{self, EnvChange, Mode, Target, process_var};
-use crate::resolve::{ChainError, FetchOptions, credentials_with, resolve};
+use crate::resolve::{
+    ChainError, FetchOptions, StepKind, credentials_with, resolve_for_credentials,
+};
 use crate::shell::Shell;
 
 pub fn run(args: &UseArgs, out: &mut Vec<u8>) -> Result<()> {
@@ -59,7 +61,10 @@ pub fn switch_change(
         Mode::Profile => {
             // The switch is what was asked for, but every AWS command would fail: say why.
             // A profile with no credentials at all is fine (the SDKs go on to other sources).
-            match resolve(&set, profile.name()) {
+            match resolve_for_credentials(&set, profile.name()) {
+                Ok(chain) if chain[0].kind == StepKind::Sso => {
+                    crate::cmd::login::warn_without_token(&set, &chain[0].profile);
+                }
                 Err(ChainError::NoCredentials { .. }) | Ok(_) => {}
                 Err(err) => {
                     eprintln!("awsp: warning: profile '{name}' cannot give credentials: {err}")

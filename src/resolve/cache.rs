@@ -26,15 +26,24 @@ pub enum Arg<'a> {
 /// separators and ASCII escaping), made file-safe. `args` are the call's arguments by API name,
 /// without `RoleSessionName` when it was generated.
 pub fn key(args: &[(&str, Arg<'_>)]) -> String {
+    key_with(args, ", ", ": ")
+}
+
+/// The key of botocore's SSO credential fetcher: the same, with compact separators.
+pub fn compact_key(args: &[(&str, Arg<'_>)]) -> String {
+    key_with(args, ",", ":")
+}
+
+fn key_with(args: &[(&str, Arg<'_>)], item_sep: &str, key_sep: &str) -> String {
     let mut sorted: Vec<&(&str, Arg<'_>)> = args.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(b.0));
     let mut text = String::from("{");
     for (i, (name, value)) in sorted.iter().enumerate() {
         if i > 0 {
-            text.push_str(", ");
+            text.push_str(item_sep);
         }
         python_json_string(&mut text, name);
-        text.push_str(": ");
+        text.push_str(key_sep);
         match value {
             Arg::Str(s) => python_json_string(&mut text, s),
             Arg::Int(n) => text.push_str(&n.to_string()),
@@ -209,6 +218,20 @@ pub fn entry_json(result: &CredentialsResult) -> Result<Vec<u8>> {
         }),
     );
     Ok(serde_json::to_vec(&Value::Object(doc))?)
+}
+
+/// `%Y-%m-%dT%H:%M:%SZ`, the spelling of the SSO caches.
+pub fn zulu_time(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
 }
 
 fn cache_time(at: OffsetDateTime) -> Result<String> {

@@ -63,11 +63,28 @@ impl Step {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChainError {
     NoProfiles,
-    MissingProfile { name: String, from: String },
-    Loop { path: Vec<String> },
-    NoCredentials { profile: String },
-    Invalid { profile: String, message: String },
-    MissingSsoSession { profile: String, session: String },
+    MissingProfile {
+        name: String,
+        from: String,
+    },
+    Loop {
+        path: Vec<String>,
+    },
+    NoCredentials {
+        profile: String,
+    },
+    Invalid {
+        profile: String,
+        message: String,
+    },
+    MissingSsoSession {
+        profile: String,
+        session: String,
+    },
+    /// An `sso_session` profile without `sso_account_id`/`sso_role_name`: a token, not keys.
+    TokenOnly {
+        profile: String,
+    },
 }
 
 impl fmt::Display for ChainError {
@@ -93,6 +110,11 @@ impl fmt::Display for ChainError {
             ChainError::MissingSsoSession { profile, session } => write!(
                 f,
                 "sso-session named `{session}` (referenced by profile `{profile}`) was not found"
+            ),
+            // The Rust SDK's text, word for word.
+            ChainError::TokenOnly { .. } => write!(
+                f,
+                "selected profile will resolve an access token instead of credentials since it doesn't have `sso_account_id` and `sso_role_name` set. Specify both `sso_account_id` and `sso_role_name` to let this profile resolve credentials."
             ),
         }
     }
@@ -157,6 +179,23 @@ pub fn resolve(set: &ProfileSet<'_>, selected: &str) -> Result<Vec<Step>, ChainE
     };
     let mut chain = vec![base];
     chain.extend(roles.into_iter().rev());
+    Ok(chain)
+}
+
+/// The chain, and whether it can end in credentials: the SDKs plan an `sso_session` profile
+/// without `sso_account_id`/`sso_role_name` (the planner above matches them), but building
+/// a credentials provider from that plan fails, since it yields an access token.
+pub fn resolve_for_credentials(
+    set: &ProfileSet<'_>,
+    selected: &str,
+) -> Result<Vec<Step>, ChainError> {
+    let chain = resolve(set, selected)?;
+    let base = &chain[0];
+    if base.kind == StepKind::Sso && base.get("sso_account_id").is_none() {
+        return Err(ChainError::TokenOnly {
+            profile: base.profile.clone(),
+        });
+    }
     Ok(chain)
 }
 
@@ -300,6 +339,7 @@ fn sso_step(set: &ProfileSet<'_>, profile: &Section<'_>) -> Result<Option<Step>,
                 "if `sso_role_name` is set, then `sso_account_id` must also be set",
             ));
         }
+
         _ => {}
     }
     let region = region.ok_or_else(|| invalid(profile, "missing field `sso_region`"))?;

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::chain::{Step, resolve};
+use super::chain::{Step, resolve_for_credentials};
 use super::provider::FetchOptions;
 use crate::config::ProfileSet;
 
@@ -41,7 +41,7 @@ pub fn credentials_with(
     profile: &str,
     opts: &FetchOptions,
 ) -> Result<Credentials> {
-    let chain = resolve(set, profile).map_err(|e| anyhow!("{e}"))?;
+    let chain = resolve_for_credentials(set, profile).map_err(|e| anyhow!("{e}"))?;
     super::provider::walk(set, &chain, profile, opts)
 }
 

@@ -179,9 +179,10 @@ fn base_credentials(
             base.get("role_session_name"),
         )
         .with_context(|| format!("profile '{profile}' (web identity)")),
-        StepKind::Sso => bail!(
-            "profile '{profile}' gets its credentials from AWS IAM Identity Center (SSO): not supported yet; use `awsp use {profile}` without --creds"
-        ),
+        StepKind::Sso => {
+            let cfg = super::sso::config_of(set, profile)?;
+            super::sso::credentials(&session.http, &cfg, session.refresh)
+        }
         StepKind::AssumeRole => bail!("profile '{profile}': a role cannot be the base of a chain"),
     }
 }

@@ -42,22 +42,7 @@ pub fn endpoint(
         .or_else(|| env("AWS_REGION").filter(|v| !v.is_empty()))
         .or_else(|| env("AWS_DEFAULT_REGION").filter(|v| !v.is_empty()))
         .unwrap_or_else(|| "us-east-1".to_string());
-    let ignore = env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
-        .or_else(|| get("ignore_configured_endpoint_urls").map(str::to_string))
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    let configured = if ignore {
-        None
-    } else {
-        env("AWS_ENDPOINT_URL_STS")
-            .filter(|v| !v.is_empty())
-            .or_else(|| env("AWS_ENDPOINT_URL").filter(|v| !v.is_empty()))
-            .or_else(|| {
-                let services = set.services(get("services")?)?;
-                sub_property(services.get("sts")?, "endpoint_url")
-            })
-            .or_else(|| get("endpoint_url").map(str::to_string))
-    };
-    let url = configured.unwrap_or_else(|| {
+    let url = configured_endpoint(set, profile, "STS", "sts", env).unwrap_or_else(|| {
         let legacy = env("AWS_STS_REGIONAL_ENDPOINTS")
             .or_else(|| get("sts_regional_endpoints").map(str::to_string))
             .is_some_and(|v| v.eq_ignore_ascii_case("legacy"));
@@ -70,6 +55,33 @@ pub fn endpoint(
         }
     });
     Endpoint { url, region }
+}
+
+/// A configured endpoint for one service, as the SDKs look for it: `AWS_ENDPOINT_URL_<ID>`,
+/// `AWS_ENDPOINT_URL`, the profile's `[services]` section (`<key> =` sub-properties), the
+/// profile's `endpoint_url`; none of them under `ignore_configured_endpoint_urls`.
+pub fn configured_endpoint(
+    set: &ProfileSet<'_>,
+    profile: Option<&Section<'_>>,
+    env_id: &str,
+    services_key: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<String> {
+    let get = |k: &str| profile.and_then(|p| p.get(k)).filter(|v| !v.is_empty());
+    let ignore = env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        .or_else(|| get("ignore_configured_endpoint_urls").map(str::to_string))
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    if ignore {
+        return None;
+    }
+    env(&format!("AWS_ENDPOINT_URL_{env_id}"))
+        .filter(|v| !v.is_empty())
+        .or_else(|| env("AWS_ENDPOINT_URL").filter(|v| !v.is_empty()))
+        .or_else(|| {
+            let services = set.services(get("services")?)?;
+            sub_property(services.get(services_key)?, "endpoint_url")
+        })
+        .or_else(|| get("endpoint_url").map(str::to_string))
 }
 
 /// Regions that used the global endpoint under `sts_regional_endpoints = legacy`.
