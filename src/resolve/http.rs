@@ -156,6 +156,9 @@ impl Http {
         if let Some(agent) = self.https.get() {
             return Ok(agent);
         }
+        // ureq is built without a default crypto provider; install ring's for the process
+        // (an error only means one is installed already).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let roots = self.roots()?;
         let tls = TlsConfig::builder()
             .root_certs(RootCerts::Specific(Arc::new(roots)))
