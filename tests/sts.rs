@@ -720,3 +720,47 @@ fn mfa_session_for_static_keys_only_with_the_flag() {
     let err = failed(&w.awsp(&["creds", "base", "--mfa"]));
     assert!(err.contains("--mfa needs mfa_serial"), "{err}");
 }
+
+#[test]
+fn a_wrong_mfa_code_gives_awss_own_error_and_caches_nothing() {
+    // moto does not check MFA codes; this stub answers as STS does for a wrong one.
+    let stub = common::stub::Stub::start(|r| {
+        if r.body.contains("TokenCode=000000") {
+            common::stub::Reply::new(
+                403,
+                "text/xml",
+                "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>MultiFactorAuthentication failed with invalid MFA one time pass code. </Message></Error><RequestId>r</RequestId></ErrorResponse>",
+            )
+        } else {
+            common::stub::Reply::new(500, "text/plain", "unexpected")
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile b]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = SECRETEXAMPLE\n\
+             [profile r]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/r\nsource_profile = b\nmfa_serial = {MFA}\n"
+        ),
+    )
+    .unwrap();
+    let mut cmd = Command::new(awsp_bin());
+    clean_env(&mut cmd, Some(&config), None);
+    cmd.env("HOME", dir.path())
+        .env("AWS_ENDPOINT_URL_STS", &stub.url);
+    let err = failed(
+        &cmd.args(["use", "r", "--creds", "--mfa-token", "000000"])
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        err.contains("profile 'r' could not assume role")
+            && err.contains(
+                "AccessDenied: MultiFactorAuthentication failed with invalid MFA one time pass code."
+            ),
+        "{err}"
+    );
+    assert!(!dir.path().join(".aws/cli/cache").exists());
+    assert_eq!(stub.requests().len(), 1, "an AWS error is not retried");
+}
