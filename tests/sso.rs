@@ -376,3 +376,67 @@ fn a_login_that_expires_writes_nothing() {
     assert!(err.contains("expired before it was approved"), "{err}");
     assert!(!w.token_path("corp").exists());
 }
+
+#[test]
+fn console_sign_in_profiles_use_the_clis_cached_session_while_valid() {
+    let w = World::new(portal(0, false));
+    let config = w.dir.path().join("config");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("[profile console]\nlogin_session = arn:aws:iam::111122223333:user/alice\n");
+    std::fs::write(&config, text).unwrap();
+    let long = ok(&w.awsp(&["list", "--long"]));
+    let row = long.lines().find(|l| l.contains("console")).unwrap();
+    assert!(row.split_whitespace().any(|c| c == "login"), "{row}");
+
+    let err = failed(&w.awsp(&["creds", "console"]));
+    assert!(err.contains("run `aws login --profile console`"), "{err}");
+    let sha256 = {
+        let out = Command::new("sha256sum")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                use std::io::Write;
+                c.stdin
+                    .take()
+                    .unwrap()
+                    .write_all(b"arn:aws:iam::111122223333:user/alice")?;
+                c.wait_with_output()
+            })
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let dir = w.home().join(".aws/login/cache");
+    std::fs::create_dir_all(&dir).unwrap();
+    let entry = |expires: &str| {
+        serde_json::json!({
+            "accessToken": {"accessKeyId": "ASIALOGIN", "secretAccessKey": "login-secret",
+                "sessionToken": "login-token", "accountId": ACCOUNT, "expiresAt": expires},
+            "refreshToken": "r", "dpopKey": "-----BEGIN EC PRIVATE KEY-----\n...", "clientId": "c"
+        })
+        .to_string()
+    };
+    std::fs::write(
+        dir.join(format!("{sha256}.json")),
+        entry("2099-01-01T00:00:00Z"),
+    )
+    .unwrap();
+    let creds = creds_of(&w.awsp(&["creds", "console"]));
+    assert_eq!(creds["AccessKeyId"], "ASIALOGIN");
+    assert_eq!(creds["AccountId"], ACCOUNT);
+    std::fs::write(
+        dir.join(format!("{sha256}.json")),
+        entry("2020-01-01T00:00:00Z"),
+    )
+    .unwrap();
+    let err = failed(&w.awsp(&["creds", "console"]));
+    assert!(
+        err.contains("expired") && err.contains("aws login --profile console"),
+        "{err}"
+    );
+    assert!(!err.contains("login-secret"));
+}

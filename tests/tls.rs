@@ -134,12 +134,16 @@ fn https_with_the_ca_bundle_and_through_a_proxy() {
     std::fs::write(
         dir.path().join("config"),
         format!(
-            "[profile plain]\n{keys}[profile bundled]\n{keys}ca_bundle = {}\n",
+            "[profile plain]\n{keys}[profile bundled]\n{keys}ca_bundle = {}\n\
+             [profile r1]\nrole_arn = arn:aws:iam::123456789012:role/r1\nsource_profile = plain\n\
+             [profile r2]\nrole_arn = arn:aws:iam::123456789012:role/r2\nsource_profile = r1\n\
+             [profile r3]\nrole_arn = arn:aws:iam::123456789012:role/r3\nsource_profile = r2\n",
             ca.display()
         ),
     )
     .unwrap();
-    let sts = Server::start(&python, &[Path::new("sts"), &leaf, &key]);
+    let sts_log = dir.path().join("sts.log");
+    let sts = Server::start(&python, &[Path::new("sts"), &leaf, &key, &sts_log]);
     let endpoint = format!("https://127.0.0.1:{}", sts.port);
 
     // Not trusted by the system's roots: a clear error, nothing on stdout.
@@ -160,6 +164,24 @@ fn https_with_the_ca_bundle_and_through_a_proxy() {
     assert!(stdout(&out).contains("arn:aws:iam::123456789012:user/tls"));
     let out = whoami(dir.path(), &endpoint, &[], "bundled");
     assert!(out.status.success(), "{}", stderr(&out));
+
+    // An uncached chain of depth 3: exactly three AssumeRole calls over one TLS connection.
+    std::fs::write(&sts_log, "").unwrap();
+    let out = whoami(dir.path(), &endpoint, &[("AWS_CA_BUNDLE", ca_text)], "r3");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let log = std::fs::read_to_string(&sts_log).unwrap();
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "connection",
+            "AssumeRole",
+            "AssumeRole",
+            "AssumeRole",
+            "GetCallerIdentity"
+        ],
+        "{log}"
+    );
 
     // Through HTTPS_PROXY (a CONNECT tunnel), unless NO_PROXY names the host.
     let log = dir.path().join("proxy.log");

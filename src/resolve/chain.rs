@@ -26,6 +26,8 @@ pub enum StepKind {
     CredentialSource,
     WebIdentity,
     Sso,
+    /// A console sign-in session (`login_session`, written by AWS CLI v2's `aws login`).
+    Login,
     CredentialProcess,
 }
 
@@ -37,6 +39,7 @@ impl StepKind {
             StepKind::CredentialSource => "credential_source",
             StepKind::WebIdentity => "web_identity",
             StepKind::Sso => "sso",
+            StepKind::Login => "login",
             StepKind::CredentialProcess => "credential_process",
         }
     }
@@ -258,6 +261,11 @@ fn base_step(set: &ProfileSet<'_>, profile: &Section<'_>) -> Result<Step, ChainE
     if let Some(step) = sso_step(set, profile)? {
         return Ok(step);
     }
+    // botocore's order: after SSO (and the credentials file's keys), before credential_process.
+    if profile.get("login_session").is_some() && static_step(profile).is_err() {
+        let settings = pick(profile, &["login_session"]);
+        return Ok(Step::new(StepKind::Login, profile, settings));
+    }
     if profile.get("credential_process").is_some() {
         let settings = pick(profile, &["credential_process"]);
         return Ok(Step::new(StepKind::CredentialProcess, profile, settings));
@@ -412,6 +420,8 @@ pub fn kind_of(profile: &Section<'_>) -> &'static str {
     .any(|k| has(k))
     {
         "sso"
+    } else if has("login_session") && !has("aws_access_key_id") {
+        "login"
     } else if has("credential_process") {
         "credential_process"
     } else if has("aws_session_token") {

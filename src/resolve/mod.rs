@@ -8,6 +8,7 @@ pub mod imds;
 pub mod login;
 pub mod process;
 pub mod provider;
+pub mod signin;
 pub mod sso;
 pub mod sts;
 

@@ -78,11 +78,26 @@ pub fn walk(
     selected: &str,
     opts: &FetchOptions,
 ) -> Result<Credentials> {
+    walk_in(
+        &mut Session::new(set, Some(selected), opts),
+        set,
+        chain,
+        selected,
+    )
+}
+
+/// `walk` with the caller's session, whose client (and its connections) the caller reuses.
+pub fn walk_in(
+    session: &mut Session,
+    set: &ProfileSet<'_>,
+    chain: &[Step],
+    selected: &str,
+) -> Result<Credentials> {
     let Some((base, roles)) = chain.split_first() else {
         bail!("profile '{selected}' has no credential chain");
     };
     // Static keys and credential processes need no network: no client, no TLS.
-    if roles.is_empty() && !(opts.mfa_session && base.kind == StepKind::Static) {
+    if roles.is_empty() && !(session.mfa_session && base.kind == StepKind::Static) {
         match base.kind {
             StepKind::Static => return Ok(from_static(base)),
             StepKind::CredentialProcess => {
@@ -94,7 +109,6 @@ pub fn walk(
             _ => {}
         }
     }
-    let mut session = Session::new(set, Some(selected), opts);
     let hops = roles
         .iter()
         .map(|role| Hop::plan(role).with_context(|| format!("profile '{}'", role.profile)))
@@ -127,10 +141,10 @@ pub fn walk(
     }
     let mut creds = match cached {
         Some(creds) => creds,
-        None => base_credentials(&mut session, set, base)?,
+        None => base_credentials(session, set, base)?,
     };
     for (hop, role) in hops.iter().zip(roles).skip(start) {
-        creds = assume(&mut session, hop, &creds).with_context(|| {
+        creds = assume(session, hop, &creds).with_context(|| {
             format!(
                 "profile '{}' could not assume role {}",
                 role.profile, hop.params.role_arn
@@ -183,6 +197,11 @@ fn base_credentials(
             let cfg = super::sso::config_of(set, profile)?;
             super::sso::credentials(&session.http, &cfg, session.refresh)
         }
+        StepKind::Login => super::signin::credentials(
+            profile,
+            base.get("login_session").unwrap_or(""),
+            OffsetDateTime::now_utc(),
+        ),
         StepKind::AssumeRole => bail!("profile '{profile}': a role cannot be the base of a chain"),
     }
 }

@@ -1,7 +1,9 @@
 """Loopback servers for the TLS tests; each prints its port on the first line of stdout.
 
-  tls_server.py sts CERT KEY   an HTTPS server answering every POST with a GetCallerIdentity
-                               result (the STS XML), with the certificate CERT
+  tls_server.py sts CERT KEY LOG   an HTTPS server (HTTP/1.1, keep-alive) answering AssumeRole
+                               with made-up credentials and any other POST with a GetCallerIdentity
+                               result (the STS XML), with the certificate CERT; LOG gets a line
+                               `connection` per TCP connection and the action of each request
   tls_server.py proxy LOG      an HTTP CONNECT proxy; each CONNECT target is appended to LOG
 """
 
@@ -18,14 +20,46 @@ IDENTITY = b"""<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2
 <ResponseMetadata><RequestId>tls-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>"""
 
 
+ASSUMED = """<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>
+<AssumedRoleUser><AssumedRoleId>AROATLS:s</AssumedRoleId><Arn>arn:aws:sts::123456789012:assumed-role/{role}/s</Arn></AssumedRoleUser>
+<Credentials><AccessKeyId>ASIATLS{n}</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken>
+<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult>
+<ResponseMetadata><RequestId>tls-{n}</RequestId></ResponseMetadata></AssumeRoleResponse>"""
+LOG = None
+COUNT = [0]
+
+
+def log(line):
+    if LOG:
+        with open(LOG, "a") as f:
+            f.write(line + "\n")
+
+
 class Sts(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def setup(self):
+        super().setup()
+        log("connection")
+
     def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        from urllib.parse import parse_qs
+
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
+        params = {k: v[0] for k, v in parse_qs(body).items()}
+        action = params.get("Action", "?")
+        log(action)
+        if action == "AssumeRole":
+            COUNT[0] += 1
+            role = params.get("RoleArn", "").rsplit("/", 1)[-1]
+            answer = ASSUMED.format(role=role, n=COUNT[0]).encode()
+        else:
+            answer = IDENTITY
         self.send_response(200)
         self.send_header("Content-Type", "text/xml")
-        self.send_header("Content-Length", str(len(IDENTITY)))
+        self.send_header("Content-Length", str(len(answer)))
         self.end_headers()
-        self.wfile.write(IDENTITY)
+        self.wfile.write(answer)
 
     def log_message(self, *args):
         pass
@@ -91,6 +125,7 @@ def serve_proxy(log):
 
 
 if sys.argv[1] == "sts":
+    LOG = sys.argv[4] if len(sys.argv) > 4 else None
     serve_sts(sys.argv[2], sys.argv[3])
 else:
     serve_proxy(sys.argv[2])
