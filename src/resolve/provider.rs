@@ -464,7 +464,11 @@ fn has_terminal() -> bool {
         .is_ok()
 }
 
-/// Ask on the controlling terminal (never stdout: stdout is code). One line, at most 256 bytes.
+/// How long the terminal prompt waits for an answer.
+const PROMPT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Ask on the controlling terminal (never stdout: stdout is code). One line, at most 256 bytes,
+/// within 5 minutes.
 fn prompt_tty(prompt: &str) -> Result<String> {
     let tty = std::fs::OpenOptions::new()
         .read(true)
@@ -476,11 +480,22 @@ fn prompt_tty(prompt: &str) -> Result<String> {
         .write_all(prompt.as_bytes())
         .and_then(|()| writer.flush())
         .map_err(|_| anyhow!("could not write to the terminal"))?;
-    let mut line = String::new();
-    let mut reader = BufReader::new(std::io::Read::take(&tty, 256));
-    reader
-        .read_line(&mut line)
-        .map_err(|_| anyhow!("could not read the terminal"))?;
+    // The read blocks in a thread so that the wait is bounded; on a timeout the process ends
+    // with the error and the thread with it.
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let mut reader = BufReader::new(std::io::Read::take(&tty, 256));
+        let _ = send.send(reader.read_line(&mut line).map(|_| line));
+    });
+    let line = match receive.recv_timeout(PROMPT_TIMEOUT) {
+        Ok(Ok(line)) => line,
+        Ok(Err(_)) => bail!("could not read the terminal"),
+        Err(_) => bail!(
+            "no code was entered within {} minutes",
+            PROMPT_TIMEOUT.as_secs() / 60
+        ),
+    };
     let code = line.trim().to_string();
     if code.is_empty() {
         bail!("no code was entered");
