@@ -440,3 +440,34 @@ fn console_sign_in_profiles_use_the_clis_cached_session_while_valid() {
     );
     assert!(!err.contains("login-secret"));
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_login_ends_it_and_writes_nothing() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::ExitStatusExt;
+    let w = World::new(portal(usize::MAX, false));
+    let mut cmd = Command::new(awsp_bin());
+    w.env(&mut cmd);
+    let mut child = cmd
+        .args(["login", "dev", "--no-browser"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.contains("ABCD-EFGH"), "{line}");
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    // Killed by SIGINT: the shell reports 130.
+    assert_eq!(out.status.signal(), Some(2), "{:?}", out.status);
+    assert!(out.stdout.is_empty());
+    assert!(!w.token_path("corp").exists());
+}
