@@ -5,7 +5,7 @@
 //! Nothing here runs until a network call is made: TLS roots are loaded on the first `https://`
 //! request, so `list`, `use` in profile mode and completion never pay for it.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -43,7 +43,10 @@ pub struct Http {
     response_timeout: Duration,
     attempts: u32,
     env: EnvFn,
-    https: OnceCell<ureq::Agent>,
+    /// The TLS roots, loaded on the first https:// request.
+    roots: OnceCell<Arc<Vec<Certificate<'static>>>>,
+    /// One agent (connection pool) per host, since `NO_PROXY` is decided per host.
+    https: RefCell<Vec<(String, ureq::Agent)>>,
     plain: OnceCell<ureq::Agent>,
 }
 
@@ -64,7 +67,8 @@ impl Http {
             response_timeout: RESPONSE_TIMEOUT,
             attempts: ATTEMPTS,
             env,
-            https: OnceCell::new(),
+            roots: OnceCell::new(),
+            https: RefCell::new(Vec::new()),
             plain: OnceCell::new(),
         }
     }
@@ -92,7 +96,7 @@ impl Http {
         let started = Instant::now();
         let mut attempt = 1;
         loop {
-            let reply = self.send_once(agent, method, url, headers, body, &target);
+            let reply = self.send_once(&agent, method, url, headers, body, &target);
             let retry = match &reply {
                 Ok(r) => r.status >= 500 || r.status == 429 || is_throttling(&r.body),
                 Err(_) => false,
@@ -147,25 +151,37 @@ impl Http {
         })
     }
 
-    fn agent(&self, target: &Target) -> Result<&ureq::Agent> {
+    /// The agent for the target (agents are cheap handles on a shared pool).
+    fn agent(&self, target: &Target) -> Result<ureq::Agent> {
         if !target.https {
             return Ok(self
                 .plain
-                .get_or_init(|| self.config(None).build().new_agent()));
+                .get_or_init(|| self.config(None).build().new_agent())
+                .clone());
         }
-        if let Some(agent) = self.https.get() {
-            return Ok(agent);
+        if let Some((_, agent)) = self.https.borrow().iter().find(|(h, _)| *h == target.host) {
+            return Ok(agent.clone());
         }
-        // ureq is built without a default crypto provider; install ring's for the process
-        // (an error only means one is installed already).
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let roots = self.roots()?;
+        let roots = match self.roots.get() {
+            Some(roots) => roots.clone(),
+            None => {
+                // ureq is built without a default crypto provider; install ring's for the
+                // process (an error only means one is installed already).
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                let roots = Arc::new(self.roots()?);
+                let _ = self.roots.set(roots.clone());
+                roots
+            }
+        };
         let tls = TlsConfig::builder()
-            .root_certs(RootCerts::Specific(Arc::new(roots)))
+            .root_certs(RootCerts::Specific(roots))
             .build();
         let proxy = self.proxy_for(&target.host)?;
-        let builder = self.config(proxy).tls_config(tls);
-        Ok(self.https.get_or_init(|| builder.build().new_agent()))
+        let agent = self.config(proxy).tls_config(tls).build().new_agent();
+        self.https
+            .borrow_mut()
+            .push((target.host.clone(), agent.clone()));
+        Ok(agent)
     }
 
     fn config(
