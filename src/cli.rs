@@ -52,6 +52,14 @@ pub enum Command {
     Prompt,
     /// Run a command with a profile's credentials in its environment
     Exec(ExecArgs),
+    /// Ask AWS who the credentials are (STS GetCallerIdentity)
+    Whoami(WhoamiArgs),
+    /// Print a profile's resolved credentials for other tools (process, env or json format)
+    Creds(CredsArgs),
+    /// Sign in to IAM Identity Center (SSO) for a profile's session, as `aws sso login` does
+    Login(LoginArgs),
+    /// Remove cached IAM Identity Center tokens: one profile's session, or all
+    Logout(LogoutArgs),
     /// Print the completion script for a shell (the integration from `init` includes it)
     Completions(CompletionsArgs),
     /// Completion candidates for the words of a command line (used by the completion scripts)
@@ -120,10 +128,74 @@ pub struct UseArgs {
     #[arg(long, value_name = "REGION", add = region_candidates())]
     pub region: Option<String>,
     #[command(flatten)]
+    pub fetch: FetchArgs,
+    #[command(flatten)]
     pub shell: ShellArg,
     /// Through the integration: do not say on the terminal what was switched to
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// How credentials that need AWS are fetched.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FetchArgs {
+    /// The MFA code for a role with mfa_serial (else it is asked on the terminal)
+    #[arg(long, value_name = "CODE")]
+    pub mfa_token: Option<String>,
+    /// Ignore cached credentials and fetch new ones
+    #[arg(long)]
+    pub refresh: bool,
+    /// For static keys with mfa_serial: an MFA session (STS GetSessionToken), cached
+    #[arg(long)]
+    pub mfa: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WhoamiArgs {
+    /// The profile to ask about [default: the current environment's credentials]
+    #[arg(add = profile_candidates())]
+    pub profile: Option<String>,
+    /// JSON: {"profile", "account", "arn", "user_id"}
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CredsArgs {
+    /// The profile whose credentials to print [default: AWS_PROFILE, else `default`]
+    #[arg(add = profile_candidates())]
+    pub profile: Option<String>,
+    /// process: the credential_process JSON; env: KEY=value lines; json: indented JSON
+    #[arg(long, value_enum, default_value = "process")]
+    pub format: CredsFormat,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The profile whose sso_session (or sso_start_url) to sign in to [default: AWS_PROFILE, else `default`]
+    #[arg(add = profile_candidates())]
+    pub profile: Option<String>,
+    /// Print the URL and code only; do not open a browser
+    #[arg(long)]
+    pub no_browser: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// The profile whose session to sign out of [default: every cached token]
+    #[arg(add = profile_candidates())]
+    pub profile: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CredsFormat {
+    Process,
+    Env,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -164,6 +236,8 @@ pub struct ExecArgs {
     /// Set this region instead of the profile's
     #[arg(long, value_name = "REGION", add = region_candidates())]
     pub region: Option<String>,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
     /// The command and its arguments
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<OsString>,
@@ -210,6 +284,32 @@ const HELP: &[(&str, &str)] = &[
         "unset",
         "Examples:
   awsp unset                    # then `awsp use -` returns to the profile you had",
+    ),
+    (
+        "whoami",
+        "Examples:
+  awsp whoami                   # who the current environment's credentials are
+  awsp whoami prod --json
+  awsp whoami admin --mfa-token 123456",
+    ),
+    (
+        "creds",
+        "Examples:
+  awsp creds admin              # credential_process JSON, from the shared cache when valid
+  awsp creds admin --format env
+  credential_process = awsp creds base-mfa   # in another profile of ~/.aws/config",
+    ),
+    (
+        "login",
+        "Examples:
+  awsp login sso-dev            # IAM Identity Center sign-in (device flow)
+  awsp login sso-dev --no-browser",
+    ),
+    (
+        "logout",
+        "Examples:
+  awsp logout sso-dev           # forget the session's cached token
+  awsp logout                   # every cached token and SSO role credential",
     ),
     (
         "doctor",

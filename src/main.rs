@@ -24,6 +24,10 @@ fn run(cli: &Cli, out: &mut Vec<u8>) -> anyhow::Result<Option<i32>> {
         Command::Completions(args) => cmd::init::run_completions(args, out)?,
         Command::Complete(args) => cmd::complete::run(args, out)?,
         Command::Exec(args) => return cmd::exec::run(args).map(Some),
+        Command::Whoami(args) => cmd::whoami::run(args, out)?,
+        Command::Creds(args) => cmd::creds::run(args, out)?,
+        Command::Login(args) => cmd::login::run(args)?,
+        Command::Logout(args) => cmd::login::run_logout(args)?,
     }
     Ok(None)
 }

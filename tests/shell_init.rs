@@ -548,6 +548,8 @@ fn check_scenario(sh: InitShell, steps: &BTreeMap<String, Step>) {
                     // What `awsp use -` returns to after the unset.
                     | "AWSP_PREVIOUS"
                     | "AWSP_PREVIOUS_MODE"
+                    // The harness's dead endpoint (tests/common): not awsp's to unset.
+                    | "AWS_ENDPOINT_URL"
             )
         })
         .collect();

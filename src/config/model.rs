@@ -312,6 +312,21 @@ impl<'a> ProfileSet<'a> {
         self.find(Class::SsoSession, name)
     }
 
+    /// A `[services NAME]` section of the config file (endpoint settings per service).
+    pub fn services(&self, name: &str) -> Option<Section<'a>> {
+        let entries: Vec<&Entry<'a>> = self
+            .entries
+            .iter()
+            .filter(|e| {
+                e.class == Class::Other
+                    && e.name == name
+                    && split_header(self.files[e.file].1.sections[e.section].header).0
+                        == Some("services")
+            })
+            .collect();
+        self.section_of(&entries)
+    }
+
     /// Sections the SDKs skip, in file order.
     pub fn ignored_sections(&self) -> &[Ignored] {
         &self.ignored_sections
