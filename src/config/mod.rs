@@ -1,5 +1,6 @@
 //! The AWS config and credentials files: locate, read, parse, merge.
 
+pub mod edit;
 pub mod locate;
 pub mod model;
 pub mod parse;
@@ -127,9 +128,20 @@ fn read_source(kind: FileKind, path: &Path, locations: &Locations) -> Result<Sou
     })
 }
 
-/// Read a whole file as UTF-8 text; a missing file is `None`. Anything else that is not a
-/// readable text file of sane size is an error that names the file (and line, for bad bytes).
+/// Read a whole file as UTF-8 text, BOM removed; a missing file is `None`. Anything else that
+/// is not a readable text file of sane size is an error that names the file (and line, for bad
+/// bytes).
 fn read_text(path: &Path, display: &str) -> Result<Option<String>> {
+    Ok(
+        read_text_with_bom(path, display)?.map(|text| match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        }),
+    )
+}
+
+/// As [`read_text`], keeping a BOM: what an edit must write back.
+pub(crate) fn read_text_with_bom(path: &Path, display: &str) -> Result<Option<String>> {
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -172,9 +184,5 @@ fn read_text(path: &Path, display: &str) -> Result<Option<String>> {
         let line = 1 + text[..pos].matches('\n').count();
         bail!("{display}:{line}: contains a NUL byte; this is not a text file");
     }
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    };
     Ok(Some(text))
 }

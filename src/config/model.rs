@@ -282,7 +282,7 @@ fn prefix_key(s: &str) -> u128 {
 }
 
 /// `[profile  name]` → (Some("profile"), "name"); `[name]` → (None, "name").
-fn split_header(header: &str) -> (Option<&str>, &str) {
+pub(crate) fn split_header(header: &str) -> (Option<&str>, &str) {
     let header = parse::trim(header);
     match memchr::memchr2(b' ', b'\t', header.as_bytes()) {
         Some(at) => (
