@@ -23,6 +23,11 @@ fn run(cli: &Cli, out: &mut Vec<u8>) -> anyhow::Result<Option<i32>> {
         Command::Completions(args) => cmd::init::run_completions(args, out)?,
         Command::Complete(args) => cmd::complete::run(args, out)?,
         Command::Exec(args) => return cmd::exec::run(args).map(Some),
+        Command::Config(args) => cmd::config::run(args, out)?,
+        Command::Import(args) => cmd::import::run(args, out)?,
+        Command::Add(args) => cmd::add::run(args, out)?,
+        Command::Rm(args) => return cmd::rm::run(args, out),
+        Command::Rename(args) => cmd::rename::run(args, out)?,
     }
     Ok(None)
 }

@@ -459,14 +459,18 @@ impl<'t> Editor<'t> {
             for line in header..=last {
                 self.delete(line);
             }
-            // Leave one blank line, not two, where the section was.
-            let blank_before = header > 0
-                && kind_of_line(self.content(header - 1)) == LineKind::Blank
-                && self.content(header - 1).is_empty();
-            let blank_after = last + 1 >= self.lines.len()
-                || (kind_of_line(self.content(last + 1)) == LineKind::Blank
-                    && self.content(last + 1).is_empty());
-            if blank_before && blank_after && !self.changes.contains_key(&(header - 1)) {
+            // Leave one blank line, not two, where the section was (none at the top).
+            let is_blank = |e: &Self, i: usize| e.content(i).is_empty();
+            let after_blank = last + 1 < self.lines.len() && is_blank(self, last + 1);
+            let at_end = last + 1 >= self.lines.len();
+            if header == 0 {
+                if after_blank {
+                    self.delete(last + 1);
+                }
+            } else if is_blank(self, header - 1)
+                && (after_blank || at_end)
+                && !self.changes.contains_key(&(header - 1))
+            {
                 self.delete(header - 1);
             }
         }
@@ -1056,7 +1060,7 @@ mod tests {
         let removed = edit(FileKind::Config, text, |e| {
             assert_eq!(e.remove_sections(P), 2);
         });
-        assert_eq!(removed, "\n[profile b]\nsource_profile = a # src\n");
+        assert_eq!(removed, "[profile b]\nsource_profile = a # src\n");
         let renamed = edit(FileKind::Config, text, |e| {
             assert_eq!(e.rename_sections(P, "z"), 2);
             assert_eq!(e.replace_source_profile("a", "z"), 1);
