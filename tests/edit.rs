@@ -686,6 +686,36 @@ fn import_shapes_and_a_token_that_goes_away() {
 }
 
 #[test]
+fn imported_expiry_shows_and_use_warns_when_passed() {
+    let aws = Aws::new(Some("commented.config"), Some("commented.credentials"));
+    let past = STS_JSON.replace("2030-06-01T12:00:00+00:00", "2001-02-03T04:05:06Z");
+    let out = aws.ok(&["import", "old-session"], Some(&past));
+    assert!(
+        stderr(&out).contains("expired at 2001-02-03T04:05:06Z"),
+        "{}",
+        stderr(&out)
+    );
+    let show = aws.ok_get(&["show", "old-session"]);
+    assert!(
+        stdout(&show).contains("\nexpires   2001-02-03T04:05:06Z (expired "),
+        "{}",
+        stdout(&show)
+    );
+    let used = aws.ok_get(&["use", "old-session", "--shell", "bash"]);
+    assert!(stdout(&used).contains("AWS_PROFILE='old-session'"));
+    assert!(
+        stderr(&used).contains("the credentials of profile 'old-session' expired "),
+        "{}",
+        stderr(&used)
+    );
+    aws.ok(&["import", "new-session"], Some(STS_JSON));
+    let show = aws.ok_get(&["show", "new-session"]);
+    assert!(stdout(&show).contains("\nexpires   2030-06-01T12:00:00Z (in "));
+    let used = aws.ok_get(&["use", "new-session", "--shell", "bash"]);
+    assert!(!stderr(&used).contains("expired"), "{}", stderr(&used));
+}
+
+#[test]
 fn bad_input_is_refused_and_nothing_is_written() {
     let aws = Aws::new(Some("commented.config"), Some("commented.credentials"));
     let before = aws.texts();

@@ -96,6 +96,23 @@ pub fn run(args: &ImportArgs, out: &mut Vec<u8>) -> Result<()> {
     Ok(())
 }
 
+/// When the credentials `import` wrote into a profile expire, from `x_security_token_expires`
+/// (`None` when absent or not a time), and how that reads: `in 42m`, `expired 3h05m ago`.
+pub fn expiry(profile: &crate::config::Section<'_>) -> Option<(OffsetDateTime, String)> {
+    let at = parse_time(profile.get(EXPIRES_KEY)?)?;
+    let left = (at - OffsetDateTime::now_utc()).whole_minutes();
+    let span = |m: i64| match m {
+        m if m < 60 => format!("{m}m"),
+        m => format!("{}h{:02}m", m / 60, m % 60),
+    };
+    let text = if left < 0 {
+        format!("expired {} ago", span(-left))
+    } else {
+        format!("in {}", span(left))
+    };
+    Some((at, text))
+}
+
 pub fn rfc3339(at: OffsetDateTime) -> String {
     at.to_offset(time::UtcOffset::UTC)
         .format(&Rfc3339)

@@ -45,6 +45,13 @@ pub fn run(args: &ShowArgs, out: &mut Vec<u8>) -> Result<()> {
     writeln!(out, "kind      {}", kind_of(&profile))?;
     writeln!(out, "region    {}", profile.get("region").unwrap_or("-"))?;
     writeln!(out, "defined   {}", defined_at(profile.sources()))?;
+    if let Some((at, when)) = crate::cmd::import::expiry(&profile) {
+        writeln!(
+            out,
+            "expires   {} ({when})",
+            crate::cmd::import::rfc3339(at)
+        )?;
+    }
     let settings = profile.settings();
     writeln!(out, "\nsettings")?;
     if settings.is_empty() {

@@ -48,6 +48,14 @@ pub fn switch_change(name: &str, mode: Mode, region: Option<&str>) -> Result<Env
     let profile = set
         .profile(name)
         .ok_or_else(|| unknown_profile(&files, &set, name))?;
+    if let Some((at, when)) = crate::cmd::import::expiry(&profile) {
+        if at <= time::OffsetDateTime::now_utc() {
+            eprintln!(
+                "awsp: warning: the credentials of profile '{name}' {when} ({})",
+                crate::cmd::import::EXPIRES_KEY
+            );
+        }
+    }
     let creds = match mode {
         Mode::Creds => Some(credentials(&set, profile.name())?),
         Mode::Profile => {
