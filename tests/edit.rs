@@ -716,6 +716,19 @@ fn imported_expiry_shows_and_use_warns_when_passed() {
 }
 
 #[test]
+fn a_config_key_the_credentials_file_overrides_is_pointed_out() {
+    let aws = Aws::new(None, None);
+    std::fs::write(&aws.credentials, "[p]\nregion = a\n").expect("write");
+    let out = aws.ok(&["config", "set", "p", "region", "b"], None);
+    assert_eq!(
+        stderr(&out),
+        "awsp: warning: ~/.aws/credentials:2 also sets region for p, and the credentials file wins\n"
+    );
+    let out = aws.ok(&["config", "set", "p", "output", "json"], None);
+    assert_eq!(stderr(&out), "");
+}
+
+#[test]
 fn bad_input_is_refused_and_nothing_is_written() {
     let aws = Aws::new(Some("commented.config"), Some("commented.credentials"));
     let before = aws.texts();

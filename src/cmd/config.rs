@@ -6,10 +6,10 @@ use std::io::Write;
 use anyhow::{Result, anyhow, bail};
 
 use crate::cli::{ConfigAction, ConfigArgs};
-use crate::cmd::write::{peek, transaction};
+use crate::cmd::write::{Snapshot, peek, transaction};
 use crate::cmd::{shown, unknown_profile};
-use crate::config::FileKind;
 use crate::config::edit::{Target, check_key, check_name, check_value};
+use crate::config::{FileKind, ProfileSet, parse};
 
 /// The keys `aws configure set` writes to the credentials file.
 pub const CREDENTIAL_KEYS: [&str; 3] = [
@@ -49,13 +49,17 @@ pub fn run(args: &ConfigArgs, out: &mut Vec<u8>) -> Result<()> {
             let key = key.to_ascii_lowercase();
             let (target, kind) = address(profile, &key)?;
             check_value(&key, value)?;
+            let mut shadowed = None;
             transaction(&[kind], dry_run.dry_run, out, |snap| {
                 let mut editor = snap.editor(kind)?;
                 editor.set(target, &key, value)?;
+                shadowed = shadowing_line(snap, target, &key, kind);
                 Ok(vec![(kind, editor.finish())])
             })?;
-            if !dry_run.dry_run {
-                warn_if_shadowed(target, &key, kind);
+            if let Some(at) = shadowed {
+                eprintln!(
+                    "awsp: warning: {at} also sets {key} for {profile}, and the credentials file wins"
+                );
             }
             Ok(())
         }
@@ -107,22 +111,23 @@ pub fn run(args: &ConfigArgs, out: &mut Vec<u8>) -> Result<()> {
 }
 
 /// A key set in the config file that the credentials file also sets for the profile is not
-/// what the SDKs will use: say so.
-fn warn_if_shadowed(target: Target<'_>, key: &str, written: FileKind) {
+/// what the SDKs will use: where the credentials file sets it (`~/.aws/credentials:12`).
+fn shadowing_line(
+    snap: &Snapshot,
+    target: Target<'_>,
+    key: &str,
+    written: FileKind,
+) -> Option<String> {
     let Target::Profile(name) = target else {
-        return;
+        return None;
     };
     if written != FileKind::Config {
-        return;
+        return None;
     }
-    let Ok(snap) = peek() else { return };
-    let Ok(set) = snap.files.parse() else { return };
-    if let Some(setting) = set.profile(name).as_ref().and_then(|p| p.setting(key)) {
-        if setting.origin.file == FileKind::Credentials {
-            eprintln!(
-                "awsp: warning: {} also sets {key} for {name}, and the credentials file wins",
-                snap.files.at(setting.origin)
-            );
-        }
-    }
+    // Only the credentials file is parsed: this runs on every `config set`.
+    let text = snap.files.credentials.text.as_deref()?;
+    let raw = parse::parse(text).ok()?;
+    let set = ProfileSet::new(vec![(FileKind::Credentials, raw)]);
+    let line = set.profile(name)?.setting(key)?.origin.line;
+    Some(format!("{}:{line}", snap.files.credentials.display))
 }
