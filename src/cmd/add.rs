@@ -54,31 +54,37 @@ pub fn run(args: &AddArgs, out: &mut Vec<u8>) -> Result<()> {
     if region.is_some() || output.is_some() {
         writes.push(FileKind::Config);
     }
-    transaction(&writes, args.dry_run.dry_run, out, |snap| {
-        refuse_existing(snap, name, args.force)?;
-        let mut creds = snap.editor(FileKind::Credentials)?;
-        creds.set(profile, "aws_access_key_id", &access_key_id)?;
-        creds.set(profile, "aws_secret_access_key", &secret)?;
-        // Static keys: a session token or expiry left from before would not belong to them.
-        for stale in [
-            "aws_session_token",
-            "aws_security_token",
-            crate::cmd::import::EXPIRES_KEY,
-        ] {
-            creds.unset(profile, stale);
-        }
-        let mut new = vec![(FileKind::Credentials, creds.finish())];
-        if region.is_some() || output.is_some() {
-            let mut config = snap.editor(FileKind::Config)?;
-            for (key, value) in [("region", &region), ("output", &output)] {
-                if let Some(value) = value {
-                    config.set(profile, key, value)?;
-                }
+    transaction(
+        &writes,
+        &[FileKind::Config],
+        args.dry_run.dry_run,
+        out,
+        |snap| {
+            refuse_existing(snap, name, args.force)?;
+            let mut creds = snap.editor(FileKind::Credentials)?;
+            creds.set(profile, "aws_access_key_id", &access_key_id)?;
+            creds.set(profile, "aws_secret_access_key", &secret)?;
+            // Static keys: a session token or expiry left from before would not belong to them.
+            for stale in [
+                "aws_session_token",
+                "aws_security_token",
+                crate::cmd::import::EXPIRES_KEY,
+            ] {
+                creds.unset(profile, stale);
             }
-            new.push((FileKind::Config, config.finish()));
-        }
-        Ok(new)
-    })?;
+            let mut new = vec![(FileKind::Credentials, creds.finish())];
+            if region.is_some() || output.is_some() {
+                let mut config = snap.editor(FileKind::Config)?;
+                for (key, value) in [("region", &region), ("output", &output)] {
+                    if let Some(value) = value {
+                        config.set(profile, key, value)?;
+                    }
+                }
+                new.push((FileKind::Config, config.finish()));
+            }
+            Ok(new)
+        },
+    )?;
     if !args.dry_run.dry_run {
         eprintln!("awsp: added profile {name}");
     }
@@ -100,7 +106,7 @@ fn refuse_existing(snap: &Snapshot, name: &str, force: bool) -> Result<()> {
     if force {
         return Ok(());
     }
-    let set = snap.files.parse()?;
+    let set = snap.files().parse()?;
     if let Some(p) = set.profile(name) {
         bail!(
             "profile '{name}' already exists ({}); --force overwrites its keys",

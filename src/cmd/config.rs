@@ -50,12 +50,19 @@ pub fn run(args: &ConfigArgs, out: &mut Vec<u8>) -> Result<()> {
             let (target, kind) = address(profile, &key)?;
             check_value(&key, value)?;
             let mut shadowed = None;
-            transaction(&[kind], dry_run.dry_run, out, |snap| {
-                let mut editor = snap.editor(kind)?;
-                editor.set(target, &key, value)?;
-                shadowed = shadowing_line(snap, target, &key, kind);
-                Ok(vec![(kind, editor.finish())])
-            })?;
+            // The credentials file is read too, to point out a key it overrides.
+            transaction(
+                &[kind],
+                &[FileKind::Credentials],
+                dry_run.dry_run,
+                out,
+                |snap| {
+                    let mut editor = snap.editor(kind)?;
+                    editor.set(target, &key, value)?;
+                    shadowed = shadowing_line(snap, target, &key, kind);
+                    Ok(vec![(kind, editor.finish())])
+                },
+            )?;
             if let Some(at) = shadowed {
                 eprintln!(
                     "awsp: warning: {at} also sets {key} for {profile}, and the credentials file wins"
@@ -71,7 +78,7 @@ pub fn run(args: &ConfigArgs, out: &mut Vec<u8>) -> Result<()> {
             let key = key.to_ascii_lowercase();
             let (target, kind) = address(profile, &key)?;
             let mut removed = 0;
-            transaction(&[kind], dry_run.dry_run, out, |snap| {
+            transaction(&[kind], &[], dry_run.dry_run, out, |snap| {
                 let mut editor = snap.editor(kind)?;
                 removed = editor.unset(target, &key);
                 Ok(vec![(kind, editor.finish())])
@@ -92,11 +99,11 @@ pub fn run(args: &ConfigArgs, out: &mut Vec<u8>) -> Result<()> {
             let key = key.to_ascii_lowercase();
             let (target, _) = address(profile, &key)?;
             let snap = peek()?;
-            let set = snap.files.parse()?;
+            let set = snap.files().parse()?;
             let section = match target {
                 Target::Profile(name) => set
                     .profile(name)
-                    .ok_or_else(|| unknown_profile(&snap.files, &set, name))?,
+                    .ok_or_else(|| unknown_profile(snap.files(), &set, name))?,
                 Target::SsoSession(name) => set
                     .sso_session(name)
                     .ok_or_else(|| anyhow!("SSO session '{name}' not found"))?,
@@ -125,9 +132,9 @@ fn shadowing_line(
         return None;
     }
     // Only the credentials file is parsed: this runs on every `config set`.
-    let text = snap.files.credentials.text.as_deref()?;
+    let text = snap.text(FileKind::Credentials)?;
     let raw = parse::parse(text).ok()?;
     let set = ProfileSet::new(vec![(FileKind::Credentials, raw)]);
     let line = set.profile(name)?.setting(key)?.origin.line;
-    Some(format!("{}:{line}", snap.files.credentials.display))
+    Some(format!("{}:{line}", snap.display(FileKind::Credentials)))
 }

@@ -56,7 +56,7 @@ pub fn run(args: &ImportArgs, out: &mut Vec<u8>) -> Result<()> {
     };
     let profile = Target::Profile(&args.profile);
     let kind = FileKind::Credentials;
-    transaction(&[kind], args.dry_run.dry_run, out, |snap| {
+    transaction(&[kind], &[], args.dry_run.dry_run, out, |snap| {
         let mut editor = snap.editor(kind)?;
         editor.set(profile, "aws_access_key_id", &creds.access_key_id)?;
         editor.set(profile, "aws_secret_access_key", &creds.secret_access_key)?;

@@ -16,7 +16,7 @@ pub fn run(args: &RenameArgs, out: &mut Vec<u8>) -> Result<()> {
     check(&peek()?, old, new)?;
     let both = [FileKind::Config, FileKind::Credentials];
     let mut references = 0;
-    transaction(&both, args.dry_run.dry_run, out, |snap| {
+    transaction(&both, &[], args.dry_run.dry_run, out, |snap| {
         check(snap, old, new)?;
         let mut texts = Vec::new();
         for kind in both {
@@ -39,9 +39,9 @@ pub fn run(args: &RenameArgs, out: &mut Vec<u8>) -> Result<()> {
 }
 
 fn check(snap: &Snapshot, old: &str, new: &str) -> Result<()> {
-    let set = snap.files.parse()?;
+    let set = snap.files().parse()?;
     if set.profile(old).is_none() {
-        return Err(unknown_profile(&snap.files, &set, old));
+        return Err(unknown_profile(snap.files(), &set, old));
     }
     if let Some(p) = set.profile(new) {
         bail!(

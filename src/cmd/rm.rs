@@ -27,7 +27,7 @@ pub fn run(args: &RmArgs, out: &mut Vec<u8>) -> Result<Option<i32>> {
         }
     }
     let both = [FileKind::Config, FileKind::Credentials];
-    transaction(&both, args.dry_run.dry_run, out, |snap| {
+    transaction(&both, &[], args.dry_run.dry_run, out, |snap| {
         check(snap, name, args.force)?;
         let mut new = Vec::new();
         for kind in both {
@@ -45,9 +45,9 @@ pub fn run(args: &RmArgs, out: &mut Vec<u8>) -> Result<Option<i32>> {
 
 /// The profile exists, and (unless `force`) no other profile names it as its source.
 fn check(snap: &Snapshot, name: &str, force: bool) -> Result<()> {
-    let set = snap.files.parse()?;
+    let set = snap.files().parse()?;
     if set.profile(name).is_none() {
-        return Err(unknown_profile(&snap.files, &set, name));
+        return Err(unknown_profile(snap.files(), &set, name));
     }
     if force {
         return Ok(());

@@ -2,6 +2,7 @@
 //! writes (locked, re-read, replaced by `config::edit::update`), the `--dry-run` diff with
 //! secrets masked, and questions on the terminal.
 
+use std::cell::OnceCell;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 
@@ -11,11 +12,13 @@ use crate::cmd::{MASK, is_secret_key};
 use crate::config::edit::{self, Editor, FileRef};
 use crate::config::{FileKind, Files, SourceFile, locate};
 
-/// Both files as read for an edit: the model (`files`) and the exact text (BOM kept).
+/// Both files as read for an edit, BOM kept (a file a command did not ask for reads as
+/// missing). The model is built only when a command asks for it.
 pub struct Snapshot {
-    pub files: Files,
+    refs: [FileRef; 2],
     config: Option<String>,
     credentials: Option<String>,
+    files: OnceCell<Files>,
 }
 
 impl Snapshot {
@@ -26,17 +29,48 @@ impl Snapshot {
         }
     }
 
+    /// A file's text, BOM removed.
+    pub fn text(&self, kind: FileKind) -> Option<&str> {
+        let text = self.raw(kind).as_deref()?;
+        Some(text.strip_prefix('\u{feff}').unwrap_or(text))
+    }
+
+    /// A file's name in messages (`~/.aws/config`).
+    pub fn display(&self, kind: FileKind) -> &str {
+        &self.refs[index(kind)].display
+    }
+
+    /// Both files as the model reads them.
+    pub fn files(&self) -> &Files {
+        self.files.get_or_init(|| {
+            let source = |kind| {
+                let r: &FileRef = &self.refs[index(kind)];
+                SourceFile {
+                    kind,
+                    path: r.path.clone(),
+                    display: r.display.clone(),
+                    text: self.text(kind).map(str::to_string),
+                }
+            };
+            Files {
+                config: source(FileKind::Config),
+                credentials: source(FileKind::Credentials),
+            }
+        })
+    }
+
     /// An editor of one file's current text (an empty one when the file is missing).
     pub fn editor(&self, kind: FileKind) -> Result<Editor<'_>> {
         let text = self.raw(kind).as_deref().unwrap_or("");
-        Editor::new(kind, text, &is_secret_key).map_err(|e| {
-            anyhow!(
-                "{}:{}: {}",
-                self.files.source(kind).display,
-                e.line,
-                e.message
-            )
-        })
+        Editor::new(kind, text, &is_secret_key)
+            .map_err(|e| anyhow!("{}:{}: {}", self.display(kind), e.line, e.message))
+    }
+}
+
+fn index(kind: FileKind) -> usize {
+    match kind {
+        FileKind::Config => 0,
+        FileKind::Credentials => 1,
     }
 }
 
@@ -53,22 +87,12 @@ fn file_refs() -> Result<[FileRef; 2]> {
     ])
 }
 
-fn snapshot(refs: &[FileRef; 2], config: Option<String>, credentials: Option<String>) -> Snapshot {
-    let source = |r: &FileRef, text: &Option<String>| SourceFile {
-        kind: r.kind,
-        path: r.path.clone(),
-        display: r.display.clone(),
-        text: text
-            .as_deref()
-            .map(|t| t.strip_prefix('\u{feff}').unwrap_or(t).to_string()),
-    };
+fn snapshot(refs: [FileRef; 2], config: Option<String>, credentials: Option<String>) -> Snapshot {
     Snapshot {
-        files: Files {
-            config: source(&refs[0], &config),
-            credentials: source(&refs[1], &credentials),
-        },
+        refs,
         config,
         credentials,
+        files: OnceCell::new(),
     }
 }
 
@@ -77,24 +101,21 @@ pub fn peek() -> Result<Snapshot> {
     let refs = file_refs()?;
     let config = edit::read_current(&refs[0])?;
     let credentials = edit::read_current(&refs[1])?;
-    Ok(snapshot(&refs, config, credentials))
+    Ok(snapshot(refs, config, credentials))
 }
 
-/// Run one edit. `writes` are the files it may change (only these are locked); `compute`
-/// gets both files as read under the locks and returns the new text of each it changes.
-/// With `dry_run` nothing is locked or written and the diff goes to `out`. Returns whether
-/// anything changed (or would).
+/// Run one edit. `writes` are the files it may change (only these are locked), `reads` the
+/// others it needs to see (read without a lock); `compute` gets them as read under the locks
+/// and returns the new text of each file it changes. With `dry_run` nothing is locked or
+/// written and the diff goes to `out`. Returns whether anything changed (or would).
 pub fn transaction(
     writes: &[FileKind],
+    reads: &[FileKind],
     dry_run: bool,
     out: &mut Vec<u8>,
     compute: impl FnOnce(&Snapshot) -> Result<Vec<(FileKind, String)>>,
 ) -> Result<bool> {
     let refs = file_refs()?;
-    let index = |kind| match kind {
-        FileKind::Config => 0,
-        FileKind::Credentials => 1,
-    };
     if dry_run {
         let snap = peek()?;
         let mut changed = false;
@@ -102,7 +123,7 @@ pub fn transaction(
             let old = snap.raw(kind).as_deref().unwrap_or("");
             if old != new {
                 changed = true;
-                write_diff(out, &refs[index(kind)].display, old, &new)?;
+                write_diff(out, snap.display(kind), old, &new)?;
             }
         }
         if !changed {
@@ -113,18 +134,17 @@ pub fn transaction(
     let locked: Vec<FileRef> = writes.iter().map(|&k| refs[index(k)].clone()).collect();
     let mut changed = false;
     let notes = edit::update(&locked, |texts| {
-        // The files not written are read as they are, without a lock.
         let mut raw: [Option<String>; 2] = [None, None];
         for (r, text) in locked.iter().zip(texts) {
             raw[index(r.kind)] = text.clone();
         }
-        for (i, r) in refs.iter().enumerate() {
-            if !writes.contains(&r.kind) {
-                raw[i] = edit::read_current(r)?;
+        for &kind in reads {
+            if !writes.contains(&kind) {
+                raw[index(kind)] = edit::read_current(&refs[index(kind)])?;
             }
         }
         let [config, credentials] = raw;
-        let snap = snapshot(&refs, config, credentials);
+        let snap = snapshot(refs.clone(), config, credentials);
         let mut new: Vec<Option<String>> = vec![None; locked.len()];
         for (kind, text) in compute(&snap)? {
             let Some(i) = locked.iter().position(|r| r.kind == kind) else {
