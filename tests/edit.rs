@@ -1296,3 +1296,138 @@ proptest::proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Questions on a real terminal (`script` runs awsp on a pseudo-terminal).
+
+/// awsp on a pseudo-terminal: answers are typed when their prompt has appeared.
+struct OnTerminal {
+    child: std::process::Child,
+    output: std::sync::mpsc::Receiver<Vec<u8>>,
+    /// What was shown since the last answer, and everything shown.
+    seen: Vec<u8>,
+    all: Vec<u8>,
+}
+
+impl OnTerminal {
+    fn start(aws: &Aws, args: &str) -> Option<OnTerminal> {
+        let script = require_tool("script")?;
+        let mut cmd = Command::new(script);
+        common::clean_env(&mut cmd, Some(&aws.config), Some(&aws.credentials));
+        cmd.env("HOME", aws.dir.path())
+            .args(["-q", "-e", "-c"])
+            .arg(format!("{} {args}", common::awsp_bin().display()))
+            .arg("/dev/null")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        let mut child = cmd.spawn().expect("spawn script");
+        let mut stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = std::io::Read::read(&mut stdout, &mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Some(OnTerminal {
+            child,
+            output: rx,
+            seen: Vec::new(),
+            all: Vec::new(),
+        })
+    }
+
+    /// Wait (bounded) until `prompt` has been shown, then type `answer` and Enter.
+    fn answer(&mut self, prompt: &str, answer: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !String::from_utf8_lossy(&self.seen).contains(prompt) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.output.recv_timeout(left) {
+                Ok(bytes) => {
+                    self.all.extend(&bytes);
+                    self.seen.extend(bytes);
+                }
+                Err(_) => panic!(
+                    "no prompt {prompt:?}; the terminal showed {:?}",
+                    String::from_utf8_lossy(&self.seen)
+                ),
+            }
+        }
+        // The prompt is written just before echo is switched off for a secret.
+        std::thread::sleep(Duration::from_millis(200));
+        let stdin = self.child.stdin.as_mut().expect("stdin");
+        stdin
+            .write_all(format!("{answer}\n").as_bytes())
+            .expect("type");
+        stdin.flush().expect("flush");
+        self.seen.clear();
+    }
+
+    /// The exit status and everything the terminal showed.
+    fn finish(mut self) -> (std::process::ExitStatus, String) {
+        drop(self.child.stdin.take());
+        let status = self.child.wait().expect("wait");
+        while let Ok(bytes) = self.output.recv_timeout(Duration::from_secs(5)) {
+            self.all.extend(bytes);
+        }
+        (status, String::from_utf8_lossy(&self.all).into_owned())
+    }
+}
+
+#[test]
+fn add_asks_on_the_terminal_without_echoing_the_secret() {
+    let aws = Aws::new(Some("commented.config"), Some("commented.credentials"));
+    let Some(mut term) = OnTerminal::start(&aws, "add typed") else {
+        return;
+    };
+    term.answer("AWS Access Key ID: ", "AKIATYPED");
+    term.answer("AWS Secret Access Key: ", "typedSecret0");
+    term.answer("Default region name [none]: ", "eu-west-3");
+    term.answer("Default output format [none]: ", "");
+    let (status, shown) = term.finish();
+    assert!(status.success(), "{shown}");
+    assert!(
+        shown.contains("AKIATYPED"),
+        "typed answers are echoed: {shown}"
+    );
+    assert!(
+        !shown.contains("typedSecret0"),
+        "the secret was echoed: {shown}"
+    );
+    let (c, k) = aws.texts();
+    assert_eq!(
+        value(&c, &k, "typed", "aws_secret_access_key").as_deref(),
+        Some("typedSecret0")
+    );
+    assert_eq!(
+        value(&c, &k, "typed", "region").as_deref(),
+        Some("eu-west-3")
+    );
+    assert_eq!(value(&c, &k, "typed", "output"), None);
+}
+
+#[test]
+fn rm_asks_on_the_terminal() {
+    let aws = Aws::new(Some("commented.config"), Some("commented.credentials"));
+    let before = aws.texts();
+    let Some(mut term) = OnTerminal::start(&aws, "rm temp") else {
+        return;
+    };
+    term.answer("[y/N] ", "n");
+    let (status, shown) = term.finish();
+    assert_eq!(status.code(), Some(130), "{shown}");
+    assert_eq!(aws.texts(), before, "nothing removed");
+    let mut term = OnTerminal::start(&aws, "rm temp").expect("script");
+    term.answer(
+        "Remove profile 'temp' from the config and credentials files? [y/N] ",
+        "y",
+    );
+    let (status, shown) = term.finish();
+    assert!(status.success(), "{shown}");
+    let after = aws.texts();
+    assert!(!model(&after.0, &after.1).contains_key("temp"));
+    assert_only(&before, &after, &["temp"]);
+}
