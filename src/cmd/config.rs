@@ -133,6 +133,9 @@ fn shadowing_line(
     }
     // Only the credentials file is parsed: this runs on every `config set`.
     let text = snap.text(FileKind::Credentials)?;
+    if !text.contains(name) {
+        return None;
+    }
     let raw = parse::parse(text).ok()?;
     let set = ProfileSet::new(vec![(FileKind::Credentials, raw)]);
     let line = set.profile(name)?.setting(key)?.origin.line;
