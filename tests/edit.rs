@@ -729,6 +729,52 @@ fn a_config_key_the_credentials_file_overrides_is_pointed_out() {
 }
 
 #[test]
+fn dry_run_is_a_unified_diff_with_secrets_masked() {
+    let aws = Aws::new(None, None);
+    std::fs::write(
+        &aws.credentials,
+        "[a]\naws_access_key_id = AKIAOLD\naws_secret_access_key = oldSecret\nregion = x\n\n[b]\nk = 1",
+    )
+    .expect("write");
+    let before = aws.texts();
+    let out = aws.run(
+        &[
+            "config",
+            "set",
+            "a",
+            "aws_secret_access_key",
+            "newSecret",
+            "--dry-run",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "--- ~/.aws/credentials\n+++ ~/.aws/credentials (new)\n@@ -1,6 +1,6 @@\n [a]\n \
+         aws_access_key_id = AKIAOLD\n-aws_secret_access_key = ********\n\
+         +aws_secret_access_key = ********\n region = x\n \n [b]\n"
+    );
+    let out = aws.run(
+        &[
+            "config",
+            "set",
+            "b",
+            "aws_session_token",
+            "tok",
+            "--dry-run",
+        ],
+        None,
+    );
+    assert_eq!(
+        stdout(&out),
+        "--- ~/.aws/credentials\n+++ ~/.aws/credentials (new)\n@@ -4,4 +4,5 @@\n region = x\n \n \
+         [b]\n-k = 1\n\\ No newline at end of file\n+k = 1\n+aws_session_token = ********\n"
+    );
+    assert_eq!(aws.texts(), before);
+}
+
+#[test]
 fn bad_input_is_refused_and_nothing_is_written() {
     let aws = Aws::new(Some("commented.config"), Some("commented.credentials"));
     let before = aws.texts();
