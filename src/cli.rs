@@ -62,6 +62,16 @@ pub enum Command {
     Logout(LogoutArgs),
     /// Print the completion script for a shell (the integration from `init` includes it)
     Completions(CompletionsArgs),
+    /// Set, get or unset one setting of a profile or SSO session
+    Config(ConfigArgs),
+    /// Write credentials (JSON from `aws sts`, credential_process output, or AWS_* variables) into a profile
+    Import(ImportArgs),
+    /// Create a profile with static keys, asking on the terminal (like `aws configure`)
+    Add(AddArgs),
+    /// Remove a profile from both files
+    Rm(RmArgs),
+    /// Rename a profile in both files, and every `source_profile` that names it
+    Rename(RenameArgs),
     /// Completion candidates for the words of a command line (used by the completion scripts)
     #[command(hide = true)]
     Complete(CompleteArgs),
@@ -312,6 +322,39 @@ const HELP: &[(&str, &str)] = &[
   awsp logout                   # every cached token and SSO role credential",
     ),
     (
+        "config",
+        "Examples:
+  awsp config set dev-alice region eu-west-1
+  awsp config get dev-alice region
+  awsp config set sso-session.corp sso_region eu-west-1
+  awsp config unset dev-alice output --dry-run   # the diff, nothing written",
+    ),
+    (
+        "import",
+        "Examples:
+  aws sts assume-role --role-arn arn:aws:iam::123456789012:role/ops --role-session-name me \\
+    | awsp import ops-temp -
+  awsp import ops-temp creds.json --dry-run
+  awsp import ops-temp --from-env",
+    ),
+    (
+        "add",
+        "Examples:
+  awsp add dev-carol            # asks for the key id, the secret (not shown), region, output
+  printf '%s' \"$SECRET\" | awsp add ci --access-key-id AKIA... --secret-stdin --region us-east-1",
+    ),
+    (
+        "rm",
+        "Examples:
+  awsp rm old-profile           # asks first
+  awsp rm old-profile --yes --dry-run",
+    ),
+    (
+        "rename",
+        "Examples:
+  awsp rename dev dev-alice     # also every source_profile = dev",
+    ),
+    (
         "doctor",
         "Examples:
   awsp doctor
@@ -424,6 +467,118 @@ pub struct CompleteArgs {
     /// The command line, split into words, starting with the command name
     #[arg(last = true)]
     pub words: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub action: ConfigAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Set KEY in PROFILE (secrets go to the credentials file, the rest to the config file)
+    Set {
+        /// The profile, or `sso-session.NAME` for an [sso-session NAME] section
+        #[arg(add = profile_candidates())]
+        profile: String,
+        key: String,
+        #[arg(allow_hyphen_values = true)]
+        value: String,
+        #[command(flatten)]
+        dry_run: DryRunArg,
+    },
+    /// Print the effective value of KEY in PROFILE (secrets masked unless --reveal)
+    Get {
+        /// The profile, or `sso-session.NAME`
+        #[arg(add = profile_candidates())]
+        profile: String,
+        key: String,
+        /// Show a secret instead of masking it
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Remove KEY from PROFILE (every occurrence, in duplicate sections too)
+    Unset {
+        /// The profile, or `sso-session.NAME`
+        #[arg(add = profile_candidates())]
+        profile: String,
+        key: String,
+        #[command(flatten)]
+        dry_run: DryRunArg,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DryRunArg {
+    /// Print what would change as a diff (secrets masked); write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The profile to write the credentials into (created when missing)
+    #[arg(add = profile_candidates())]
+    pub profile: String,
+    /// Where to read them from; `-` or nothing: standard input
+    #[arg(value_name = "FILE", conflicts_with = "from_env")]
+    pub file: Option<std::path::PathBuf>,
+    /// Take AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and
+    /// AWS_CREDENTIAL_EXPIRATION from this process's environment
+    #[arg(long)]
+    pub from_env: bool,
+    #[command(flatten)]
+    pub dry_run: DryRunArg,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The profile to create
+    pub profile: String,
+    /// The access key id (else asked on the terminal)
+    #[arg(long, value_name = "ID")]
+    pub access_key_id: Option<String>,
+    /// Read the secret access key from standard input (else asked on the terminal, not echoed)
+    #[arg(long)]
+    pub secret_stdin: bool,
+    /// The profile's region
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// The profile's output format (json, text, table, yaml)
+    #[arg(long, value_name = "FORMAT")]
+    pub output: Option<String>,
+    /// Overwrite the keys of an existing profile
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub dry_run: DryRunArg,
+}
+
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    /// The profile to remove
+    #[arg(add = profile_candidates())]
+    pub profile: String,
+    /// Do not ask for confirmation
+    #[arg(short, long)]
+    pub yes: bool,
+    /// Remove it even when other profiles use it as their source_profile
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub dry_run: DryRunArg,
+}
+
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    /// The profile's current name
+    #[arg(add = profile_candidates())]
+    pub old: String,
+    /// Its new name
+    pub new: String,
+    #[command(flatten)]
+    pub dry_run: DryRunArg,
 }
 
 /// Shells that `use` and `unset` can emit code for.

@@ -28,6 +28,11 @@ fn run(cli: &Cli, out: &mut Vec<u8>) -> anyhow::Result<Option<i32>> {
         Command::Creds(args) => cmd::creds::run(args, out)?,
         Command::Login(args) => cmd::login::run(args)?,
         Command::Logout(args) => cmd::login::run_logout(args)?,
+        Command::Config(args) => cmd::config::run(args, out)?,
+        Command::Import(args) => cmd::import::run(args, out)?,
+        Command::Add(args) => cmd::add::run(args, out)?,
+        Command::Rm(args) => return cmd::rm::run(args, out),
+        Command::Rename(args) => cmd::rename::run(args, out)?,
     }
     Ok(None)
 }

@@ -159,6 +159,8 @@ fn listed_commands() -> Vec<String> {
     after
         .lines()
         .take_while(|l| l.starts_with("  "))
+        // A description wrapped onto the next line is indented further.
+        .filter(|l| !l.starts_with("   "))
         .filter_map(|l| l.split_whitespace().next())
         .map(str::to_string)
         .collect()

@@ -1,19 +1,25 @@
 //! One module per subcommand. Each writes its stdout into a buffer that `main` prints only
 //! when the command succeeded, so a failing command never leaves half its output to be eval'd.
 
+pub mod add;
 pub mod complete;
+pub mod config;
 pub mod creds;
 pub mod current;
 pub mod doctor;
 pub mod exec;
+pub mod import;
 pub mod init;
 pub mod list;
 pub mod login;
 pub mod prompt;
+pub mod rename;
+pub mod rm;
 pub mod show;
 pub mod unset;
 pub mod r#use;
 pub mod whoami;
+pub mod write;
 
 use anyhow::{Result, anyhow};
 

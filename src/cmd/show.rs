@@ -50,6 +50,13 @@ pub fn run(args: &ShowArgs, out: &mut Vec<u8>) -> Result<()> {
     writeln!(text, "kind      {}", kind_of(&profile))?;
     writeln!(text, "region    {}", profile.get("region").unwrap_or("-"))?;
     writeln!(text, "defined   {}", defined_at(profile.sources()))?;
+    if let Some((at, when)) = crate::cmd::import::expiry(&profile) {
+        writeln!(
+            text,
+            "expires   {} ({when})",
+            crate::cmd::import::rfc3339(at)
+        )?;
+    }
     let settings = profile.settings();
     writeln!(text, "\nsettings")?;
     if settings.is_empty() {

@@ -106,6 +106,14 @@ pub fn switch_change(
     let profile = set
         .profile(name)
         .ok_or_else(|| unknown_profile(&files, &set, name))?;
+    if let Some((at, when)) = crate::cmd::import::expiry(&profile) {
+        if at <= time::OffsetDateTime::now_utc() {
+            crate::errln!(
+                "awsp: warning: the credentials of profile '{name}' {when} ({})",
+                crate::cmd::import::EXPIRES_KEY
+            );
+        }
+    }
     let creds = match mode {
         Mode::Creds => Some(credentials_with(&set, profile.name(), opts)?),
         Mode::Profile => {

@@ -1,5 +1,6 @@
 //! The AWS config and credentials files: locate, read, parse, merge.
 
+pub mod edit;
 pub mod locate;
 pub mod model;
 pub mod parse;
@@ -128,11 +129,21 @@ pub fn read_source(kind: FileKind, path: &Path, locations: &Locations) -> Result
     })
 }
 
-/// Read a whole file as UTF-8 text; a missing file is `None`. Anything else that is not a
-/// readable text file of sane size is an error that names the file (and line, for bad bytes).
-/// Only regular files are read, and `/dev/null` (as empty: people point the variables at it on
-/// purpose); a FIFO, socket or device is refused without blocking on it.
+/// Read a whole file as UTF-8 text, BOM removed; a missing file is `None`. Anything else that
+/// is not a readable text file of sane size is an error that names the file (and line, for bad
+/// bytes). Only regular files are read, and `/dev/null` (as empty: people point the variables at
+/// it on purpose); a FIFO, socket or device is refused without blocking on it.
 fn read_text(path: &Path, display: &str) -> Result<Option<String>> {
+    Ok(
+        read_text_with_bom(path, display)?.map(|text| match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        }),
+    )
+}
+
+/// As [`read_text`], keeping a BOM: what an edit must write back.
+pub(crate) fn read_text_with_bom(path: &Path, display: &str) -> Result<Option<String>> {
     let file = match open_nonblocking(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -184,10 +195,6 @@ fn read_text(path: &Path, display: &str) -> Result<Option<String>> {
         let line = 1 + text[..pos].matches('\n').count();
         bail!("{display}:{line}: contains a NUL byte; this is not a text file");
     }
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    };
     Ok(Some(text))
 }
 
