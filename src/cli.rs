@@ -2,8 +2,10 @@
 
 use std::ffi::OsString;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
+
+pub use crate::shell::{InitShell, Shell};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -19,7 +21,7 @@ pub struct Cli {
     /// Set by the shell integration's wrapper: `use`/`unset` print the header line
     /// `# awsp eval SHELL` before SHELL's code, and say on the terminal what they switched to
     #[arg(long, value_enum, value_name = "SHELL", hide = true)]
-    pub wrapper: Option<ShellName>,
+    pub wrapper: Option<Shell>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -123,7 +125,7 @@ pub struct UnsetArgs {
 pub struct ShellArg {
     /// The shell to print code for [default: POSIX sh]
     #[arg(long, value_enum, value_name = "SHELL")]
-    pub shell: Option<ShellName>,
+    pub shell: Option<Shell>,
 }
 
 #[derive(Debug, Args)]
@@ -201,29 +203,6 @@ pub struct CompleteArgs {
     /// The command line, split into words, starting with the command name
     #[arg(last = true)]
     pub words: Vec<OsString>,
-}
-
-/// Shells that `use` and `unset` can emit code for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ShellName {
-    /// POSIX sh (also fine for bash and zsh)
-    #[value(alias = "posix")]
-    Sh,
-    Bash,
-    Zsh,
-    Fish,
-    #[value(alias = "pwsh")]
-    Powershell,
-}
-
-/// Shells with an integration script.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InitShell {
-    Bash,
-    Zsh,
-    Fish,
-    #[value(alias = "pwsh")]
-    Powershell,
 }
 
 fn region_candidates() -> ArgValueCandidates {
