@@ -1,8 +1,9 @@
 # awsp completion for nushell: candidates and their descriptions come from `awsp complete`,
 # which reads the profile names from the live AWS files.
-def __awsp_complete [context: string] {
-    let words = ($context | str trim --left | split row -r ' +')
-    let out = (^"awsp" complete --index (($words | length) - 1) --describe -- ...$words | complete)
+# nushell hands a command-wide completer (`@complete`) the words of the line, the last one
+# being the one typed.
+def __awsp_complete [spans: list<string>] {
+    let out = (^"awsp" complete --index (($spans | length) - 1) --describe -- ...$spans | complete)
     if $out.exit_code != 0 {
         return []
     }
@@ -12,4 +13,5 @@ def __awsp_complete [context: string] {
     }
 }
 # Standalone only: without the integration, the binary itself gets the completer.
-extern "awsp" [...args: string@__awsp_complete]
+@complete __awsp_complete
+extern "awsp" [...args: string]

@@ -83,8 +83,15 @@ fn awsp_prompt {
 }
 
 # In the interactive shell, `eval` runs this in a namespace of its own: put the commands where
-# the prompt sees them.
-use builtin
-if (has-key $builtin: edit:) {
-    eval 'edit:add-var __AWSP_CMD__~ $f1; edit:add-var awsp_prompt~ $f2' &ns=(ns [&f1=$__AWSP_CMD__~ &f2=$awsp_prompt~])
+# the command line sees them. `edit:` exists only there, and naming it outside an `eval` would
+# not compile elsewhere (nor can an `eval` inside a block see this file's functions, so it
+# hands out `edit:add-var` instead).
+var __awsp_add_var = $nil
+try {
+    set __awsp_add_var = (eval 'put $edit:add-var~')
+} catch {
+}
+if (not-eq $__awsp_add_var $nil) {
+    $__awsp_add_var __AWSP_CMD__~ $__AWSP_CMD__~
+    $__awsp_add_var awsp_prompt~ $awsp_prompt~
 }

@@ -11,7 +11,8 @@
 # so no other output (help, version, whatever a flag prints) is ever applied: it is returned
 # as it is. The JSON is read and checked whole before anything changes. A failing binary
 # fails the command with its exit code. Every other subcommand runs the binary unchanged.
-def --env --wrapped __AWSP_CMD__ [...args: string@__awsp_complete] {
+@complete __awsp_complete
+def --env --wrapped __AWSP_CMD__ [...args: string] {
     if ($args | is-empty) or ($args.0 not-in [use unset]) {
         ^__AWSP_BIN__ ...$args
         return
