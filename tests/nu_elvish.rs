@@ -878,3 +878,155 @@ fn a_custom_name_switches_too() {
         assert_eq!(common::stdout(&out), "dev-alice\n", "{sh:?}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The interactive shell, in tmux: the integration loaded as the README says (nushell's
+// autoload directory, elvish's rc.elv), Tab completes a profile and a flag, the wrapper
+// switches, and the prompt command sees it.
+
+struct Tmux {
+    tmux: PathBuf,
+    socket: PathBuf,
+}
+
+impl Tmux {
+    fn cmd(&self, args: &[&str]) -> Output {
+        Command::new(&self.tmux)
+            .arg("-S")
+            .arg(&self.socket)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    fn keys(&self, literal: bool, keys: &str) {
+        let mut args = vec!["send-keys", "-t", "0"];
+        if literal {
+            args.extend(["-l", "--"]);
+        }
+        args.push(keys);
+        let out = self.cmd(&args);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+    }
+
+    fn screen(&self) -> String {
+        common::stdout(&self.cmd(&["capture-pane", "-p", "-t", "0"]))
+    }
+
+    fn wait(&self, what: &str, ok: impl Fn(&str) -> bool) {
+        let start = std::time::Instant::now();
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return;
+            }
+            if start.elapsed() > std::time::Duration::from_secs(15) {
+                panic!("timed out waiting for {what}; screen:\n{screen}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+#[test]
+fn interactive_shells_complete_and_switch() {
+    for sh in BOTH {
+        let Some(tmux) = require_tool("tmux") else {
+            return;
+        };
+        let Some(shell_path) = require_tool(tool(sh)) else {
+            continue;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        let bin_dir = awsp_bin().parent().unwrap().to_path_buf();
+        let path = format!(
+            "{}:{}",
+            bin_dir.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let init = Command::new(awsp_bin())
+            .args(["init", sh.name()])
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        assert!(init.status.success());
+        let (file, content) = match sh {
+            Shell::Nu => (
+                home.join(".local/share/nushell/vendor/autoload/awsp.nu"),
+                init.stdout.clone(),
+            ),
+            _ => (
+                home.join(".config/elvish/rc.elv"),
+                b"eval (awsp init elvish | slurp)\n".to_vec(),
+            ),
+        };
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, content).unwrap();
+        let t = Tmux {
+            tmux,
+            socket: dir.path().join("tmux.sock"),
+        };
+        let out = Command::new(&t.tmux)
+            .arg("-S")
+            .arg(&t.socket)
+            .args([
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-x",
+                "160",
+                "-y",
+                "40",
+                "--",
+            ])
+            .arg(&shell_path)
+            .env_clear()
+            .env("PATH", &path)
+            .env("HOME", &home)
+            .env("TERM", "xterm")
+            .env("LC_ALL", "C.UTF-8")
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("AWS_CONFIG_FILE", fixture("shell/config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", fixture("shell/credentials"))
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "tmux: {}", common::stderr(&out));
+        let echo = |text: &str| match sh {
+            Shell::Nu => format!("print {text}"),
+            _ => format!("echo {text}"),
+        };
+        t.keys(true, &echo("awsp-ready"));
+        t.keys(false, "Enter");
+        t.wait("the shell", |s| {
+            s.lines().any(|l| l.trim_end() == "awsp-ready")
+        });
+        t.keys(true, "awsp use dev-a");
+        t.keys(false, "Tab");
+        t.wait("the profile name", |s| s.contains("awsp use dev-alice"));
+        t.keys(true, " --cr");
+        t.keys(false, "Tab");
+        t.wait("the flag", |s| s.contains("awsp use dev-alice --creds"));
+        t.keys(false, "Enter");
+        let marker = match sh {
+            Shell::Nu => "print $\"mark:($env.AWS_ACCESS_KEY_ID? | default none):(awsp_prompt)\"",
+            _ => "echo 'mark:'$E:AWS_ACCESS_KEY_ID':'(awsp_prompt)",
+        };
+        t.keys(true, marker);
+        t.keys(false, "Enter");
+        t.wait("the switch", |s| {
+            s.lines()
+                .any(|l| l.trim_end() == "mark:AKIAALICEEXAMPLE0001:dev-alice")
+        });
+    }
+}
