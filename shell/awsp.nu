@@ -25,7 +25,9 @@ def --env --wrapped __AWSP_CMD__ [...args: string] {
     let change = ($parts.1 | from json)
     let set = ($change | get set)
     let unset = ($change | get unset)
-    if (($set | describe) !~ '^record') or (($unset | describe) not-in ["list<string>" "list<any>"]) {
+    # Only text to set and names to remove: anything else changes nothing.
+    let valid = (($set | describe) =~ '^record') and (($unset | describe) =~ '^list') and ($set | values | all {|v| ($v | describe) == "string" }) and ($unset | all {|n| ($n | describe) == "string" })
+    if not $valid {
         error make {msg: "awsp: the switch is not one this integration can apply"}
     }
     hide-env -i ...$unset

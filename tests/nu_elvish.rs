@@ -837,6 +837,19 @@ fn the_wrapper_applies_only_its_own_header_and_whole_valid_code() {
             (other.to_string(), 0, false),
             (good.to_string(), 0, false),
             (format!("x{header}{good}"), 0, false),
+            // Well-formed JSON of the wrong shape is not applied either (nor is it elvish code).
+            (
+                format!(
+                    "{header}{{\"set\":{{\"AWSP_TEST_EVALUATED\":{{\"a\":1}}}},\"unset\":[]}}\n"
+                ),
+                0,
+                true,
+            ),
+            (
+                format!("{header}{{\"set\":{{\"AWSP_TEST_EVALUATED\":\"yes\"}},\"unset\":[1]}}\n"),
+                0,
+                true,
+            ),
         ] {
             let (failed, applied, text) = through_fake(sh, &stdout, status).unwrap();
             assert!(
