@@ -8,6 +8,8 @@ use std::ffi::OsString;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 
+pub use crate::shell::{InitShell, Shell};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "awsp",
@@ -22,7 +24,7 @@ pub struct Cli {
     /// Set by the shell integration's wrapper: `use`/`unset` print the header line
     /// `# awsp eval SHELL` before SHELL's code, and say on the terminal what they switched to
     #[arg(long, value_enum, value_name = "SHELL", hide = true)]
-    pub wrapper: Option<ShellName>,
+    pub wrapper: Option<Shell>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -221,7 +223,7 @@ pub struct UnsetArgs {
 pub struct ShellArg {
     /// The shell to print code for [default: POSIX sh]
     #[arg(long, value_enum, value_name = "SHELL")]
-    pub shell: Option<ShellName>,
+    pub shell: Option<Shell>,
 }
 
 #[derive(Debug, Args)]
@@ -579,29 +581,6 @@ pub struct RenameArgs {
     pub new: String,
     #[command(flatten)]
     pub dry_run: DryRunArg,
-}
-
-/// Shells that `use` and `unset` can emit code for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ShellName {
-    /// POSIX sh (also fine for bash and zsh)
-    #[value(alias = "posix")]
-    Sh,
-    Bash,
-    Zsh,
-    Fish,
-    #[value(alias = "pwsh")]
-    Powershell,
-}
-
-/// Shells with an integration script.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InitShell {
-    Bash,
-    Zsh,
-    Fish,
-    #[value(alias = "pwsh")]
-    Powershell,
 }
 
 fn region_candidates() -> ArgValueCandidates {

@@ -9,39 +9,32 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use awsp::cli::InitShell;
+use awsp::cli::{InitShell, Shell};
 use awsp::cmd::init::{render, render_completions};
 use common::{
     awsp_bin, awsp_cmd, clean_env, fixture, repo_root, require_tool, require_venv_python,
 };
 
-const ALL: [InitShell; 4] = [
-    InitShell::Bash,
-    InitShell::Zsh,
-    InitShell::Fish,
-    InitShell::Powershell,
-];
+/// Every shell with an integration, from the table in `src/shell/mod.rs`.
+fn all() -> impl Iterator<Item = Shell> {
+    InitShell::all().iter().map(|shell| shell.shell())
+}
 /// The default wrapper name and a custom one (a `-` in it, which every shell must accept).
 const NAMES: [&str; 2] = ["awsp", "aws-p"];
 /// shfmt's flags for the bash scripts: 4-space indent, `case` items not indented (its default).
 const SHFMT_FLAGS: [&str; 4] = ["-d", "-i", "4", "-ln=bash"];
 
-fn name(shell: InitShell) -> &'static str {
-    match shell {
-        InitShell::Bash => "bash",
-        InitShell::Zsh => "zsh",
-        InitShell::Fish => "fish",
-        InitShell::Powershell => "powershell",
-    }
+fn name(shell: Shell) -> &'static str {
+    shell.name()
 }
 
-fn ext(shell: InitShell) -> &'static str {
-    match shell {
-        InitShell::Bash => "bash",
-        InitShell::Zsh => "zsh",
-        InitShell::Fish => "fish",
-        InitShell::Powershell => "ps1",
-    }
+fn ext(shell: Shell) -> &'static str {
+    integration(shell).init().ext
+}
+
+/// The integration of a shell that has one.
+fn integration(shell: Shell) -> InitShell {
+    InitShell::new(shell).expect("a shell with an integration")
 }
 
 /// `awsp ARGS` from the built binary; must succeed.
@@ -62,7 +55,7 @@ fn awsp_output(args: &[&str]) -> String {
 
 /// Every script a checker must accept, written to `dir`: `awsp init` for each wrapper name
 /// and `awsp completions`, as the binary prints them.
-fn rendered_scripts(shell: InitShell, dir: &Path) -> Vec<PathBuf> {
+fn rendered_scripts(shell: Shell, dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for cmd in NAMES {
         let path = dir.join(format!("init-{cmd}.{}", ext(shell)));
@@ -98,7 +91,7 @@ fn run_checker(tool: &Path, args: &[&str], file: &Path) {
 #[test]
 fn bash_scripts_pass_shellcheck_and_shfmt() {
     let dir = tempfile::tempdir().unwrap();
-    let files = rendered_scripts(InitShell::Bash, dir.path());
+    let files = rendered_scripts(Shell::Bash, dir.path());
     if let Some(shellcheck) = require_tool("shellcheck") {
         for file in &files {
             run_checker(&shellcheck, &["-s", "bash"], file);
@@ -118,7 +111,7 @@ fn zsh_scripts_parse() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    for file in rendered_scripts(InitShell::Zsh, dir.path()) {
+    for file in rendered_scripts(Shell::Zsh, dir.path()) {
         run_checker(&zsh, &["-f", "-n"], &file);
     }
 }
@@ -129,7 +122,7 @@ fn fish_scripts_parse_and_are_indented() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    for file in rendered_scripts(InitShell::Fish, dir.path()) {
+    for file in rendered_scripts(Shell::Fish, dir.path()) {
         run_checker(&fish, &["--no-config", "--no-execute"], &file);
     }
     // The templates (the rendered binary path is quoted, which fish_indent would unquote).
@@ -155,7 +148,7 @@ fn powershell_scripts_parse() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let files = rendered_scripts(InitShell::Powershell, dir.path());
+    let files = rendered_scripts(Shell::PowerShell, dir.path());
     let out = ps_parse(&python, &files);
     assert!(out.status.success(), "{}", common::stderr(&out));
 }
@@ -167,7 +160,11 @@ fn powershell_parse_check_rejects_a_broken_script() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let good = render(InitShell::Powershell, "awsp", "/usr/local/bin/awsp");
+    let good = render(
+        integration(Shell::PowerShell),
+        "awsp",
+        "/usr/local/bin/awsp",
+    );
     let broken = good.replacen(
         "-gt 0 -and ('use', 'unset')",
         "-gt 0 -and { ('use', 'unset')",
@@ -194,12 +191,12 @@ fn powershell_parse_check_rejects_a_broken_script() {
 
 /// A shell with a clean environment, a scratch HOME, the fixture AWS files, and the binary's
 /// path in `$TEST_AWSP_BIN`. `None` (skipped) when the shell is missing.
-fn shell(shell: InitShell, home: &Path) -> Option<Command> {
+fn shell(shell: Shell, home: &Path) -> Option<Command> {
     let (tool, args): (&str, &[&str]) = match shell {
-        InitShell::Bash => ("bash", &["--norc", "--noprofile", "-c"]),
-        InitShell::Zsh => ("zsh", &["-f", "-c"]),
-        InitShell::Fish => ("fish", &["--no-config", "-c"]),
-        InitShell::Powershell => unreachable!("no pwsh here"),
+        Shell::Bash => ("bash", &["--norc", "--noprofile", "-c"]),
+        Shell::Zsh => ("zsh", &["-f", "-c"]),
+        Shell::Fish => ("fish", &["--no-config", "-c"]),
+        _ => unreachable!("no pwsh here"),
     };
     let path = require_tool(tool)?;
     let mut cmd = Command::new(path);
@@ -217,7 +214,7 @@ fn shell(shell: InitShell, home: &Path) -> Option<Command> {
     Some(cmd)
 }
 
-fn run(shell_kind: InitShell, script: &str) -> Option<Output> {
+fn run(shell_kind: Shell, script: &str) -> Option<Output> {
     let home = tempfile::tempdir().unwrap();
     let out = shell(shell_kind, home.path())?
         .arg(script)
@@ -226,16 +223,16 @@ fn run(shell_kind: InitShell, script: &str) -> Option<Output> {
     Some(out)
 }
 
-fn load_line(shell: InitShell) -> &'static str {
+fn load_line(shell: Shell) -> &'static str {
     match shell {
-        InitShell::Fish => "\"$TEST_AWSP_BIN\" init fish | source",
-        InitShell::Bash => "eval \"$(\"$TEST_AWSP_BIN\" init bash)\"",
-        InitShell::Zsh => "eval \"$(\"$TEST_AWSP_BIN\" init zsh)\"",
-        InitShell::Powershell => unreachable!(),
+        Shell::Fish => "\"$TEST_AWSP_BIN\" init fish | source",
+        Shell::Bash => "eval \"$(\"$TEST_AWSP_BIN\" init bash)\"",
+        Shell::Zsh => "eval \"$(\"$TEST_AWSP_BIN\" init zsh)\"",
+        _ => unreachable!(),
     }
 }
 
-const REAL: [InitShell; 3] = [InitShell::Bash, InitShell::Zsh, InitShell::Fish];
+const REAL: [Shell; 3] = [Shell::Bash, Shell::Zsh, Shell::Fish];
 
 // ---------------------------------------------------------------------------------------------
 // 2. Loading prints nothing
@@ -245,7 +242,7 @@ fn loading_prints_nothing_even_twice() {
     for sh in REAL {
         let load = load_line(sh);
         let mut scripts = vec![load.to_string(), format!("{load}\n{load}")];
-        if sh == InitShell::Zsh {
+        if sh == Shell::Zsh {
             // With compinit loaded, and with compinit loaded between two loads.
             scripts.push(format!(
                 "autoload -Uz compinit && compinit -D -u\n{load}\n{load}"
@@ -272,8 +269,8 @@ fn loading_prints_nothing_even_twice() {
 #[test]
 fn strict_modes_do_not_break_the_integration() {
     for (sh, strict) in [
-        (InitShell::Bash, "set -eu"),
-        (InitShell::Zsh, "setopt nounset errexit"),
+        (Shell::Bash, "set -eu"),
+        (Shell::Zsh, "setopt nounset errexit"),
     ] {
         let load = load_line(sh);
         let script = format!(
@@ -314,8 +311,8 @@ fn wrapper_passes_hostile_values_through_exactly() {
     let want = format!("{}\n{}", region_lines[0], region_lines[1]);
     for sh in REAL {
         let (tool, args): (&str, &[&str]) = match sh {
-            InitShell::Bash => ("bash", &["--norc", "--noprofile", "-c"]),
-            InitShell::Zsh => ("zsh", &["-f", "-c"]),
+            Shell::Bash => ("bash", &["--norc", "--noprofile", "-c"]),
+            Shell::Zsh => ("zsh", &["-f", "-c"]),
             _ => ("fish", &["--no-config", "-c"]),
         };
         let Some(path) = require_tool(tool) else {
@@ -372,7 +369,7 @@ fn fish_warns_about_universal_variables_it_cannot_clear() {
     };
     let out = fish_in("set -Ux AWS_PROFILE kept-by-the-user");
     assert!(out.status.success(), "{}", common::stderr(&out));
-    let load = load_line(InitShell::Fish);
+    let load = load_line(Shell::Fish);
     let out = fish_in(&format!(
         "{load}\nawsp use dev-bob --creds; echo status=$status\nset --show AWS_PROFILE | string match -q '*universal*'; and echo universal-kept"
     ));
@@ -482,7 +479,7 @@ const KEYS: [&str; 3] = [
     "AWS_SESSION_TOKEN",
 ];
 
-fn check_scenario(sh: InitShell, steps: &BTreeMap<String, Step>) {
+fn check_scenario(sh: Shell, steps: &BTreeMap<String, Step>) {
     let step = |name: &str| {
         steps
             .get(name)
@@ -559,7 +556,7 @@ fn check_scenario(sh: InitShell, steps: &BTreeMap<String, Step>) {
 #[test]
 fn wrapper_switches_the_calling_shell() {
     for sh in REAL {
-        let scenario = if sh == InitShell::Fish {
+        let scenario = if sh == Shell::Fish {
             FISH_SCENARIO
         } else {
             POSIX_SCENARIO
@@ -592,9 +589,9 @@ fn wrapper_evaluates_nothing_when_the_binary_fails() {
     let fake = fake.to_str().unwrap();
     for sh in REAL {
         let init = dir.path().join(format!("init.{}", ext(sh)));
-        std::fs::write(&init, render(sh, "awsp", fake)).unwrap();
+        std::fs::write(&init, render(integration(sh), "awsp", fake)).unwrap();
         let init = init.to_str().unwrap();
-        let script = if sh == InitShell::Fish {
+        let script = if sh == Shell::Fish {
             format!(
                 "source '{init}'; awsp use dev-alice; printf 'status=%s evaluated=%s\\n' $status \"$AWSP_TEST_EVALUATED\""
             )
@@ -666,11 +663,7 @@ fn wrapper_never_evaluates_help_or_version() {
         std::fs::create_dir(&out_dir).unwrap();
         let mut script = format!("{}\n", load_line(sh));
         for (i, args) in HELP_AND_VERSION.iter().enumerate() {
-            let status = if sh == InitShell::Fish {
-                "$status"
-            } else {
-                "$?"
-            };
+            let status = if sh == Shell::Fish { "$status" } else { "$?" };
             script.push_str(&format!(
                 "awsp {} >'{dir}/out{i}' 2>/dev/null; echo {status} >'{dir}/status{i}'\n",
                 args.join(" "),
@@ -761,20 +754,16 @@ esac
     let fake = fake.to_str().unwrap();
     for sh in REAL {
         let init = dir.path().join(format!("init.{}", ext(sh)));
-        std::fs::write(&init, render(sh, "awsp", fake)).unwrap();
+        std::fs::write(&init, render(integration(sh), "awsp", fake)).unwrap();
         let init = init.to_str().unwrap();
-        let other = if sh == InitShell::Fish {
-            "bash"
-        } else {
-            "fish"
-        };
-        let mut script = if sh == InitShell::Fish {
+        let other = if sh == Shell::Fish { "bash" } else { "fish" };
+        let mut script = if sh == Shell::Fish {
             format!("source '{init}'\nset -gx AWSP_FAKE_OTHER {other}\n")
         } else {
             format!(". '{init}'\nexport AWSP_FAKE_OTHER={other}\n")
         };
         for mode in ["none", "other", "broken"] {
-            script.push_str(&if sh == InitShell::Fish {
+            script.push_str(&if sh == Shell::Fish {
                 format!(
                     "set -gx AWSP_FAKE {mode}; set -l out (awsp use dev-alice 2>/dev/null); set -l s $status\n\
                      printf '%s status=%s evaluated=%s out=%s\\n' {mode} $s \"$AWSP_TEST_EVALUATED\" (string join '|' -- $out)\n"
@@ -791,7 +780,7 @@ esac
         };
         let text = common::stdout(&out);
         let lines: Vec<&str> = text.lines().collect();
-        let mark = if sh == InitShell::Fish {
+        let mark = if sh == Shell::Fish {
             "set -gx AWSP_TEST_EVALUATED yes"
         } else {
             "export AWSP_TEST_EVALUATED=yes"
@@ -849,12 +838,12 @@ fn upgrade_that_moves_the_binary_keeps_open_shells_working() {
             std::env::var("PATH").unwrap()
         );
         let (load, status, complete) = match sh {
-            InitShell::Fish => (
+            Shell::Fish => (
                 "awsp init fish | source",
                 "$status",
                 "printf 'complete:%s\\n' (complete -C 'awsp use dev-a')",
             ),
-            InitShell::Bash => (
+            Shell::Bash => (
                 "eval \"$(awsp init bash)\"",
                 "$?",
                 "COMP_WORDS=(awsp use dev-a); COMP_CWORD=2; COMP_LINE='awsp use dev-a'; COMP_POINT=14; __awsp_complete; printf 'complete:%s\\n' \"${COMPREPLY[@]}\"",
@@ -954,10 +943,10 @@ fn feedback_files(dir: &Path) -> (PathBuf, PathBuf) {
 }
 
 /// The script: each step after a `[name]` line.
-fn feedback_script(sh: InitShell) -> String {
+fn feedback_script(sh: Shell) -> String {
     let load = load_line(sh);
     match sh {
-        InitShell::Fish => format!(
+        Shell::Fish => format!(
             "{load}\necho '[alice]'; awsp use dev-alice\necho '[bob]'; awsp use dev-bob --creds\n\
              echo '[quiet-env]'; set -gx AWSP_QUIET 1; awsp use dev-alice; set -e AWSP_QUIET\n\
              echo '[quiet-flag]'; awsp use --quiet dev-alice\necho '[unset]'; awsp unset\n\
@@ -986,8 +975,8 @@ fn switch_says_what_it_did_on_a_terminal_only() {
         let file = dir.path().join(format!("feedback.{}", ext(sh)));
         std::fs::write(&file, feedback_script(sh)).unwrap();
         let (tool, args) = match sh {
-            InitShell::Bash => ("bash", "--norc --noprofile"),
-            InitShell::Zsh => ("zsh", "-f"),
+            Shell::Bash => ("bash", "--norc --noprofile"),
+            Shell::Zsh => ("zsh", "-f"),
             _ => ("fish", "--no-config"),
         };
         let Some(tool) = require_tool(tool) else {
@@ -1133,15 +1122,15 @@ fn prompt_matches_awsp_prompt_without_a_process() {
     let dir = tempfile::tempdir().unwrap();
     for sh in REAL {
         let init = dir.path().join(format!("init.{}", ext(sh)));
-        std::fs::write(&init, render(sh, "awsp", "/nonexistent/awsp")).unwrap();
+        std::fs::write(&init, render(integration(sh), "awsp", "/nonexistent/awsp")).unwrap();
         let init = init.to_str().unwrap();
-        let mut script = if sh == InitShell::Fish {
+        let mut script = if sh == Shell::Fish {
             format!("source '{init}'\nset -gx PATH /nonexistent\n")
         } else {
             format!(". '{init}'\nPATH=/nonexistent\n")
         };
         for (aws_profile, awsp_profile, expiration) in &cases {
-            let line = if sh == InitShell::Fish {
+            let line = if sh == Shell::Fish {
                 format!(
                     "set -gx AWS_PROFILE '{aws_profile}'; set -gx AWSP_PROFILE '{awsp_profile}'; set -gx AWSP_EXPIRATION '{expiration}'\n\
                      printf 'case\\n'; awsp_prompt; printf 'binary\\n'; \"$TEST_AWSP_BIN\" prompt\n"
@@ -1202,7 +1191,7 @@ fn prompt_shows_seconds_under_a_minute() {
     );
     for sh in REAL {
         let script = match sh {
-            InitShell::Fish => format!(
+            Shell::Fish => format!(
                 "{}\nset -gx AWSP_PROFILE dev-alice\nset -gx AWSP_EXPIRATION (math (date +%s) + 45)\nawsp_prompt",
                 load_line(sh)
             ),
@@ -1232,7 +1221,11 @@ fn powershell_prompt_rule_matches_awsp_prompt() {
     let Some(python) = require_venv_python() else {
         return;
     };
-    let script = render(InitShell::Powershell, "awsp", "/usr/local/bin/awsp");
+    let script = render(
+        integration(Shell::PowerShell),
+        "awsp",
+        "/usr/local/bin/awsp",
+    );
     let pattern = script
         .lines()
         .find_map(|l| {
@@ -1276,7 +1269,7 @@ fn powershell_prompt_rule_matches_awsp_prompt() {
 /// bash and zsh: `awsp_prompt -v VAR` stores the text instead of printing it.
 #[test]
 fn prompt_into_a_variable() {
-    for sh in [InitShell::Bash, InitShell::Zsh] {
+    for sh in [Shell::Bash, Shell::Zsh] {
         let script = format!(
             "{}\nexport AWSP_PROFILE=dev-bob AWSP_EXPIRATION=$(( $(date +%s) + 42 * 60 + 30 ))\n\
              awsp_prompt -v seg; printf '[%s]\\n' \"$seg\"",
@@ -1297,9 +1290,9 @@ fn prompt_into_a_variable() {
 /// A prompt shows the last command's status: `awsp_prompt` hands back the caller's `$?`.
 #[test]
 fn prompt_keeps_the_callers_status() {
-    for sh in [InitShell::Bash, InitShell::Zsh, InitShell::Fish] {
+    for sh in [Shell::Bash, Shell::Zsh, Shell::Fish] {
         let script = match sh {
-            InitShell::Fish => format!(
+            Shell::Fish => format!(
                 "{}\nset -gx AWSP_PROFILE dev-bob\nfalse; awsp_prompt >/dev/null; echo $status\n\
                  set -e AWSP_PROFILE; false; awsp_prompt; echo $status",
                 load_line(sh)
@@ -1313,7 +1306,7 @@ fn prompt_keeps_the_callers_status() {
         let Some(out) = run(sh, &script) else {
             continue;
         };
-        let want = if sh == InitShell::Fish {
+        let want = if sh == Shell::Fish {
             "1\n1\n"
         } else {
             "3\n4\n5\n"
@@ -1335,11 +1328,11 @@ fn fish_prompt_without_proc_shows_the_expiry_time() {
         "{}\nset -g __awsp_proc /nonexistent\nset -gx AWSP_PROFILE dev-bob\n\
          set -gx AWSP_EXPIRATION {}\nawsp_prompt\n__awsp_note_expiry\nawsp_prompt\n\
          set -gx AWSP_EXPIRATION {}\nawsp_prompt",
-        load_line(InitShell::Fish),
+        load_line(Shell::Fish),
         now() + 3600,
         now() + 7200
     );
-    let Some(out) = run(InitShell::Fish, &script) else {
+    let Some(out) = run(Shell::Fish, &script) else {
         return;
     };
     let text = common::stdout(&out);
@@ -1393,10 +1386,10 @@ fn bash_readme_prompt_keeps_the_users_prompt_command() {
     let script = format!(
         "{}\nPROMPT_COMMAND='__user_pc=$?'\n{}\nexport AWS_PROFILE=dev-alice\n\
          (exit 3); eval \"$PROMPT_COMMAND\"\nprintf '%s|%s|%s\\n' \"$AWSP_SEGMENT\" \"$__user_pc\" \"${{PS1@P}}\"",
-        load_line(InitShell::Bash),
+        load_line(Shell::Bash),
         readme_bash_prompt()
     );
-    let Some(out) = run(InitShell::Bash, &script) else {
+    let Some(out) = run(Shell::Bash, &script) else {
         return;
     };
     assert!(out.stderr.is_empty(), "{}", common::stderr(&out));
@@ -1417,10 +1410,10 @@ fn zsh_prompt_shows_percent_sequences_literally() {
         "{}\n{}\ncd /\nexport AWS_PROFILE='{name}'\n\
          for f in \"${{precmd_functions[@]}}\"; do $f; done\n\
          print -rP -- \"$PROMPT\"\nawsp_prompt",
-        load_line(InitShell::Zsh),
+        load_line(Shell::Zsh),
         readme_zsh_prompt()
     );
-    let Some(out) = run(InitShell::Zsh, &script) else {
+    let Some(out) = run(Shell::Zsh, &script) else {
         return;
     };
     assert!(out.stderr.is_empty(), "{}", common::stderr(&out));
@@ -1465,7 +1458,7 @@ fn zsh_integration_works_under_the_users_options() {
     .unwrap();
     for option in ZSH_OPTIONS {
         for compinit_first in [true, false] {
-            let load = load_line(InitShell::Zsh);
+            let load = load_line(Shell::Zsh);
             let (before, after) = if compinit_first {
                 (compinit, "")
             } else {
@@ -1485,7 +1478,7 @@ fn zsh_integration_works_under_the_users_options() {
                  awsp use hostile; print -r -- \"hostile:$?:${{AWS_REGION-}}\""
             );
             let home = tempfile::tempdir().unwrap();
-            let Some(mut cmd) = shell(InitShell::Zsh, home.path()) else {
+            let Some(mut cmd) = shell(Shell::Zsh, home.path()) else {
                 return;
             };
             let out = cmd
@@ -1538,11 +1531,11 @@ fn bash_completes_subcommands_and_profiles() {
          __t 'awsp exec dev-alice -- awspzz-tool a'; printf 'arg:%s\\n' \"${{COMPREPLY[@]}}\"\n\
          __t 'awsp exec dev-alice -- ls /'; printf 'files:%s\\n' \"${{#COMPREPLY[@]}}\"\n\
          echo done",
-        load_line(InitShell::Bash)
+        load_line(Shell::Bash)
     );
     // A user's `set -eu` holds while completing.
     let script = format!("set -eu\n{script}");
-    let Some(out) = run(InitShell::Bash, &script) else {
+    let Some(out) = run(Shell::Bash, &script) else {
         return;
     };
     let text = common::stdout(&out);
@@ -1584,7 +1577,7 @@ fn bash_standalone_completion_uses_path() {
          {BASH_COMPLETE_LINE}\n__t 'aws-p use dev-'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
         bin_dir.display()
     );
-    let Some(out) = run(InitShell::Bash, &script) else {
+    let Some(out) = run(Shell::Bash, &script) else {
         return;
     };
     assert_eq!(
@@ -1599,9 +1592,9 @@ fn bash_standalone_completion_uses_path() {
 fn fish_completes_subcommands_and_profiles() {
     let script = format!(
         "{}\nprintf 'profile:%s\\n' (complete -C 'awsp use de')\nprintf 'sub:%s\\n' (complete -C 'awsp ')",
-        load_line(InitShell::Fish)
+        load_line(Shell::Fish)
     );
-    let Some(out) = run(InitShell::Fish, &script) else {
+    let Some(out) = run(Shell::Fish, &script) else {
         return;
     };
     let text = common::stdout(&out);
@@ -1621,14 +1614,14 @@ fn fish_completes_subcommands_and_profiles() {
 /// and the function offers the candidates (`_describe` stubbed to print what it gets).
 #[test]
 fn zsh_registers_and_offers_candidates() {
-    let load = load_line(InitShell::Zsh);
+    let load = load_line(Shell::Zsh);
     let script = format!(
         "autoload -Uz compinit && compinit -D -u\n{load}\nprint -r -- \"now:${{_comps[awsp]}}\"\n\
          _describe() {{ print -rl -- \"${{(@P)${{@[-1]}}}}\" }}\n\
          words=(awsp use de); CURRENT=3; __awsp_complete\n\
          words=(awsp ''); CURRENT=2; __awsp_complete"
     );
-    let Some(out) = run(InitShell::Zsh, &script) else {
+    let Some(out) = run(Shell::Zsh, &script) else {
         return;
     };
     let text = common::stdout(&out);
@@ -1648,7 +1641,7 @@ fn zsh_registers_and_offers_candidates() {
          print -r -- \"before:${{_comps[awsp]-}}\"\nfor f in $precmd_functions; do $f; done\n\
          print -r -- \"after:${{_comps[awsp]-}} hooks:${{precmd_functions[*]}}\""
     );
-    let Some(out) = run(InitShell::Zsh, &script) else {
+    let Some(out) = run(Shell::Zsh, &script) else {
         return;
     };
     assert_eq!(
@@ -1664,35 +1657,30 @@ fn zsh_registers_and_offers_candidates() {
 
 #[test]
 fn init_scripts_snapshot() {
-    for shell in ALL {
+    for shell in all() {
         insta::assert_snapshot!(
             format!("init_{}", name(shell)),
-            render(shell, "awsp", "/usr/local/bin/awsp")
+            render(integration(shell), "awsp", "/usr/local/bin/awsp")
         );
     }
     insta::assert_snapshot!(
         "init_bash_custom_name",
-        render(InitShell::Bash, "aws-p", "/opt/it's here/awsp")
+        render(integration(Shell::Bash), "aws-p", "/opt/it's here/awsp")
     );
 }
 
-fn committed_completion(shell: InitShell) -> &'static str {
-    match shell {
-        InitShell::Bash => "completions/awsp.bash",
-        InitShell::Zsh => "completions/_awsp",
-        InitShell::Fish => "completions/awsp.fish",
-        InitShell::Powershell => "completions/_awsp.ps1",
-    }
+fn committed_completion(shell: Shell) -> &'static str {
+    integration(shell).init().completion_file
 }
 
 #[test]
 fn committed_completions_are_current() {
     let mut stale = Vec::new();
-    for shell in ALL {
+    for shell in all() {
         let path = committed_completion(shell);
         let committed = std::fs::read_to_string(repo_root().join(path)).unwrap_or_default();
         let generated = awsp_output(&["completions", name(shell)]);
-        assert_eq!(generated, render_completions(shell, "awsp"));
+        assert_eq!(generated, render_completions(integration(shell), "awsp"));
         if committed != generated {
             stale.push(format!(
                 "cargo run -q -- completions {} > {path}",
@@ -1719,7 +1707,7 @@ fn zsh_completion_file_autoloads_from_fpath() {
         bin_dir.display(),
         repo_root().join("completions").display()
     );
-    let Some(out) = run(InitShell::Zsh, &script) else {
+    let Some(out) = run(Shell::Zsh, &script) else {
         return;
     };
     assert_eq!(

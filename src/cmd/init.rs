@@ -11,21 +11,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
-use crate::cli::{CompletionsArgs, InitArgs, InitShell};
+use crate::cli::{CompletionsArgs, InitArgs};
 use crate::env;
-use crate::shell::Shell;
+use crate::shell::InitShell;
 
-const BASH: &str = include_str!("../../shell/awsp.bash");
-const ZSH: &str = include_str!("../../shell/awsp.zsh");
-const FISH: &str = include_str!("../../shell/awsp.fish");
-/// The wrapper function of bash and zsh, the same code in both.
+/// The wrapper function of bash and zsh, the same code in both: a template says
+/// `__AWSP_POSIX_WRAPPER__` where it goes.
 const POSIX_WRAPPER: &str = include_str!("../../shell/wrapper.sh");
-const POWERSHELL: &str = include_str!("../../shell/awsp.ps1");
-
-const BASH_COMPLETION: &str = include_str!("../../shell/completion.bash");
-const ZSH_COMPLETION: &str = include_str!("../../shell/completion.zsh");
-const FISH_COMPLETION: &str = include_str!("../../shell/completion.fish");
-const POWERSHELL_COMPLETION: &str = include_str!("../../shell/completion.ps1");
 
 /// The wrapper name must be a plain word in every shell.
 fn check_name(name: &str) -> Result<()> {
@@ -109,55 +101,37 @@ fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 fn fill(template: &str, shell: InitShell, cmd: &str, bin: &str) -> String {
-    let quoted_bin = Shell::from(shell).quote(bin);
+    let shell = shell.shell();
     template
         .replace("__AWSP_CMD__", cmd)
-        .replace("__AWSP_BIN__", &quoted_bin)
-        .replace("__AWSP_WRAPPER_SHELL__", Shell::from(shell).name())
+        .replace("__AWSP_BIN__", &shell.quote(bin))
+        .replace("__AWSP_WRAPPER_SHELL__", shell.name())
         .replace("__AWSP_CLEARED_VARS__", &env::cleared_vars().join(" "))
-}
-
-fn completion_template(shell: InitShell) -> &'static str {
-    match shell {
-        InitShell::Bash => BASH_COMPLETION,
-        InitShell::Zsh => ZSH_COMPLETION,
-        InitShell::Fish => FISH_COMPLETION,
-        InitShell::Powershell => POWERSHELL_COMPLETION,
-    }
 }
 
 /// The integration: the wrapper function `cmd`, `awsp_prompt` and completion, running the
 /// binary `bin` (a name found through PATH or an absolute path, quoted here for the shell).
 pub fn render(shell: InitShell, cmd: &str, bin: &str) -> String {
-    let template = match shell {
-        InitShell::Bash => BASH,
-        InitShell::Zsh => ZSH,
-        InitShell::Fish => FISH,
-        InitShell::Powershell => POWERSHELL,
-    };
+    let init = shell.init();
     let wrapper = POSIX_WRAPPER
         .split_once("\n\n")
         .map_or(POSIX_WRAPPER, |(_header, body)| body);
-    let template = template.replace("__AWSP_POSIX_WRAPPER__\n", wrapper);
+    let template = init.script.replace("__AWSP_POSIX_WRAPPER__\n", wrapper);
     let mut out = fill(&template, shell, cmd, bin);
     out.push('\n');
-    let completion = fill(completion_template(shell), shell, cmd, bin);
-    if shell == InitShell::Zsh {
-        // Its statements that run at load time run under zsh's own options, whatever the
-        // user set (under ksh_arrays, `$+functions[compdef]` is a math error). Not autoloaded
-        // here, so it registers itself with compdef.
-        out.push_str("() {\nemulate -L zsh\n");
-        out.push_str(&completion);
-        out.push_str("}\n");
-    } else {
-        out.push_str(&completion);
+    let completion = fill(init.completion, shell, cmd, bin);
+    match init.join {
+        Some(join) => join(out, &completion),
+        None => {
+            out.push_str(&completion);
+            out
+        }
     }
-    out
 }
 
 /// The standalone completion script for the command `cmd`, calling `awsp` from PATH.
 pub fn render_completions(shell: InitShell, cmd: &str) -> String {
-    fill(completion_template(shell), shell, cmd, "awsp")
+    fill(shell.init().completion, shell, cmd, "awsp")
 }
 
 pub fn run(args: &InitArgs, out: &mut Vec<u8>) -> Result<()> {
@@ -178,12 +152,7 @@ mod tests {
 
     #[test]
     fn every_placeholder_is_filled() {
-        for shell in [
-            InitShell::Bash,
-            InitShell::Zsh,
-            InitShell::Fish,
-            InitShell::Powershell,
-        ] {
+        for &shell in InitShell::all() {
             for text in [
                 render(shell, "aws-p", "/x/awsp"),
                 render_completions(shell, "awsp"),

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 
 use anyhow::{Result, anyhow};
 
-use crate::cli::{ShellArg, ShellName, UseArgs};
+use crate::cli::{ShellArg, UseArgs};
 use crate::cmd::{prompt, unknown_profile};
 use crate::config::Files;
 use crate::env::{self, EnvChange, EnvOp, Mode, Target, process_var};
@@ -13,7 +13,7 @@ use crate::resolve::{
 };
 use crate::shell::Shell;
 
-pub fn run(args: &UseArgs, wrapper: Option<ShellName>, out: &mut Vec<u8>) -> Result<()> {
+pub fn run(args: &UseArgs, wrapper: Option<Shell>, out: &mut Vec<u8>) -> Result<()> {
     let (name, mut mode) = if args.is_back() {
         let previous = process_var(env::AWSP_PREVIOUS)
             .ok_or_else(|| anyhow!("no previous profile to switch back to"))?;
@@ -39,14 +39,14 @@ pub fn run(args: &UseArgs, wrapper: Option<ShellName>, out: &mut Vec<u8>) -> Res
 /// Write `change` as code for the shell (`--shell`, else the wrapper's, else POSIX sh), after
 /// the header line the wrapper checks (`# awsp eval bash`) when called by the integration. On
 /// a terminal nothing will evaluate it, so say so on stderr.
-pub fn emit(shell: &ShellArg, wrapper: Option<ShellName>, change: &EnvChange, out: &mut Vec<u8>) {
+pub fn emit(shell: &ShellArg, wrapper: Option<Shell>, change: &EnvChange, out: &mut Vec<u8>) {
     let shell = Shell::pick(shell.shell, wrapper);
     if wrapper.is_some() {
         out.extend_from_slice(format!("# awsp eval {}\n", shell.name()).as_bytes());
     }
     out.extend_from_slice(shell.render(change).as_bytes());
     if std::io::stdout().is_terminal() {
-        crate::errln!("{NOT_EVALUATED_HINT}");
+        crate::errln!("{}", crate::shell::not_evaluated_hint());
     }
 }
 
@@ -144,8 +144,3 @@ pub fn switch_change(
     change.validate()?;
     Ok(change)
 }
-
-/// Said on stderr when the code goes to a terminal, where nothing will eval it.
-const NOT_EVALUATED_HINT: &str = "awsp: this shell is unchanged: the code above must be evaluated. Load the integration once \
-     (bash: eval \"$(awsp init bash)\", zsh: eval \"$(awsp init zsh)\", fish: awsp init fish | source, \
-     PowerShell: awsp init powershell | Out-String | Invoke-Expression), or run eval \"$(awsp use PROFILE)\".";

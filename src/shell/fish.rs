@@ -14,6 +14,27 @@
 
 use std::fmt::Write;
 
+use super::{Init, ShellSpec};
+
+pub const SPEC: ShellSpec = ShellSpec {
+    name: "fish",
+    aliases: &[],
+    help: None,
+    quote,
+    set,
+    unset,
+    render: None,
+    init: Some(Init {
+        title: "fish",
+        load: "awsp init fish | source",
+        ext: "fish",
+        script: include_str!("../../shell/awsp.fish"),
+        completion: include_str!("../../shell/completion.fish"),
+        completion_file: "completions/awsp.fish",
+        join: None,
+    }),
+};
+
 fn is_plain(byte: u8) -> bool {
     (b' '..=b'~').contains(&byte)
 }

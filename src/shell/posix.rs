@@ -16,6 +16,67 @@
 
 use std::fmt::Write;
 
+use super::{Init, ShellSpec};
+
+pub const SH: ShellSpec = ShellSpec {
+    name: "sh",
+    aliases: &["posix"],
+    help: Some("POSIX sh (also fine for bash and zsh)"),
+    quote,
+    set: |name, value| set(name, &quote(value)),
+    unset,
+    render: None,
+    init: None,
+};
+
+pub const BASH: ShellSpec = ShellSpec {
+    name: "bash",
+    aliases: &[],
+    help: None,
+    quote: quote_bash,
+    set: |name, value| set(name, &quote_bash(value)),
+    unset,
+    render: None,
+    init: Some(Init {
+        title: "bash",
+        load: "eval \"$(awsp init bash)\"",
+        ext: "bash",
+        script: include_str!("../../shell/awsp.bash"),
+        completion: include_str!("../../shell/completion.bash"),
+        completion_file: "completions/awsp.bash",
+        join: None,
+    }),
+};
+
+pub const ZSH: ShellSpec = ShellSpec {
+    name: "zsh",
+    aliases: &[],
+    help: None,
+    quote: quote_bash,
+    set: |name, value| set(name, &quote_bash(value)),
+    unset,
+    render: None,
+    init: Some(Init {
+        title: "zsh",
+        load: "eval \"$(awsp init zsh)\"",
+        ext: "zsh",
+        script: include_str!("../../shell/awsp.zsh"),
+        completion: include_str!("../../shell/completion.zsh"),
+        completion_file: "completions/_awsp",
+        join: Some(zsh_join),
+    }),
+};
+
+/// zsh: the completion's statements that run at load time run under zsh's own options,
+/// whatever the user set (under ksh_arrays, `$+functions[compdef]` is a math error). Not
+/// autoloaded here, so it registers itself with compdef.
+fn zsh_join(mut script: String, completion: &str) -> String {
+    script.push_str("() {\nemulate -L zsh\n");
+    script.push_str(completion);
+    script.push_str("}\n");
+    script
+}
+
 /// POSIX sh: a word that any POSIX shell reads back as exactly `value`.
 pub fn quote(value: &str) -> String {
     if value.is_ascii() {

@@ -11,6 +11,27 @@
 //! per statement: the wrapper reads the output line by line, which would turn a CR into a
 //! line break.
 
+use super::{Init, ShellSpec};
+
+pub const SPEC: ShellSpec = ShellSpec {
+    name: "powershell",
+    aliases: &["pwsh"],
+    help: None,
+    quote,
+    set,
+    unset,
+    render: None,
+    init: Some(Init {
+        title: "PowerShell",
+        load: "awsp init powershell | Out-String | Invoke-Expression",
+        ext: "ps1",
+        script: include_str!("../../shell/awsp.ps1"),
+        completion: include_str!("../../shell/completion.ps1"),
+        completion_file: "completions/_awsp.ps1",
+        join: None,
+    }),
+};
+
 /// Characters PowerShell reads as a single quote; only `'` can reach a literal, the others
 /// are non-ASCII, but a literal doubles all of them.
 const QUOTES: [char; 5] = ['\'', '\u{2018}', '\u{2019}', '\u{201A}', '\u{201B}'];
