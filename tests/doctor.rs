@@ -235,28 +235,11 @@ fn cache_case(code: &str, which: &str) -> Setup {
         Some(&fixture("doctor/cache/credentials")),
     );
     let at = |minutes: i64| {
-        let t = std::time::SystemTime::now() + std::time::Duration::from_secs(minutes as u64 * 60);
-        let secs = t
-            .duration_since(std::time::UNIX_EPOCH)
+        (time::OffsetDateTime::now_utc() + time::Duration::minutes(minutes))
+            .replace_nanosecond(0)
             .expect("time")
-            .as_secs();
-        // Civil date from days since the epoch (Howard Hinnant's algorithm).
-        let (days, rem) = ((secs / 86400) as i64, secs % 86400);
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = doy - (153 * mp + 2) / 5 + 1;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 };
-        let y = yoe + era * 400 + i64::from(m <= 2);
-        format!(
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-            rem / 3600,
-            rem % 3600 / 60,
-            rem % 60
-        )
+            .format(&time::format_description::well_known::Rfc3339)
+            .expect("format")
     };
     for (from, to) in [("cli", ".aws/cli/cache"), ("sso", ".aws/sso/cache")] {
         let to = setup.dir.path().join(to);
