@@ -341,6 +341,27 @@ fn cache_findings_name_the_profile_and_the_fix() {
         message(1)
     );
     assert_eq!(findings[1]["fix"], "`awsp login dev`");
+    assert!(message(1).ends_with("AWS commands with the profile fail"));
+    // While the profile's cached role credentials last, the dead token does not matter yet.
+    let setup = cache_case("expired-sso-token", "bad");
+    let entry = "b455e8a8cc0cce913eeaa26479d1dc5d8aa22b15.json";
+    let target = setup.dir.path().join(".aws/cli/cache").join(entry);
+    std::fs::copy(
+        fixture(&format!(
+            "doctor/cache/expired-cached-credentials/ok/cli/{entry}"
+        )),
+        &target,
+    )
+    .expect("copy");
+    set_mode(&target, 0o600);
+    let (_, findings) = setup.doctor(&[]);
+    let message = findings[1]["message"].as_str().unwrap_or("");
+    assert!(
+        message.ends_with(
+            "AWS commands with the profile fail once its cached role credentials expire at 2999-01-01T00:00:00Z"
+        ),
+        "{message}"
+    );
     // The human form shows the cache file under HOME.
     let out = cache_case("corrupt-cache-file", "bad")
         .command(&[], &[])

@@ -498,6 +498,9 @@ fn cached(set: &ProfileSet<'_>, home: Option<&std::path::Path>, report: &mut Rep
         let Some(step) = crate::resolve::chain::top_step(set, name) else {
             continue;
         };
+        // Until when the profile's own cached credentials still serve it (a dead SSO token
+        // matters only after that).
+        let mut valid_until = None;
         if let Some(key) = provider::cache_key(set, &step).filter(|k| keys.insert(k.clone())) {
             let what = match step.kind {
                 StepKind::Sso => format!(
@@ -540,7 +543,8 @@ fn cached(set: &ProfileSet<'_>, home: Option<&std::path::Path>, report: &mut Rep
                     ),
                     format!("nothing to do; {refresh} and replaces the file"),
                 ),
-                cache::Entry::Missing | cache::Entry::Valid(_) => {}
+                cache::Entry::Valid(cached) => valid_until = Some(cached.expiration),
+                cache::Entry::Missing => {}
             }
         }
         if step.kind != StepKind::Sso {
@@ -578,7 +582,10 @@ fn cached(set: &ProfileSet<'_>, home: Option<&std::path::Path>, report: &mut Rep
                     &path,
                     (Severity::Warning, "expired-sso-token"),
                     format!(
-                        "the IAM Identity Center token of {token} (profile '{name}') {when} and cannot be refreshed: {why}; AWS commands with the profile fail"
+                        "the IAM Identity Center token of {token} (profile '{name}') {when} and cannot be refreshed: {why}; {}", valid_until.map_or_else(
+                        || "AWS commands with the profile fail".to_string(),
+                        |at| format!("AWS commands with the profile fail once its cached role credentials expire at {}", rfc3339(at)),
+                    )
                     ),
                     format!("`awsp login {name}`"),
                 );
