@@ -42,7 +42,9 @@ pub enum Command {
     ///
     /// Each finding names the file and line (or the environment), its severity (error, warning
     /// or info), a stable code and how to fix it; among them, what the AWS CLI (botocore) reads
-    /// differently from the SDKs. The exit status is 1 when any finding is an error, else 0.
+    /// differently from the SDKs, and expired or corrupt entries in the AWS CLI's credential
+    /// and SSO token caches (read only: doctor never calls AWS). The exit status is 1 when any
+    /// finding is an error, else 0.
     Doctor(DoctorArgs),
     /// Switch this shell to a profile (prints shell code to eval)
     Use(UseArgs),
@@ -81,7 +83,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// A table: name, kind, region, where it is defined; `*` marks the active profile
+    /// A table: name, kind (with the time left on imported credentials), region, where it is
+    /// defined; `*` marks the active profile
     #[arg(short, long, conflicts_with = "json")]
     pub long: bool,
     /// JSON: the files, every profile with its settings, and the SSO sessions

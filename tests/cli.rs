@@ -76,6 +76,81 @@ fn list_long_is_a_table_with_the_active_marker() {
     insta::assert_snapshot!(stdout(&out));
 }
 
+/// The imported-expiry fixture plus `[fresh-session]`, whose credentials expire in 3 hours.
+fn imported_expiry() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("credentials");
+    let at = (time::OffsetDateTime::now_utc() + time::Duration::hours(3))
+        .replace_nanosecond(0)
+        .expect("time")
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("format");
+    let text =
+        std::fs::read_to_string(fixture("list/imported-expiry.credentials")).expect("fixture");
+    std::fs::write(
+        &path,
+        format!(
+            "{text}\n[fresh-session]\naws_access_key_id = ASIAFRESH00000000000\n\
+             aws_secret_access_key = freshSecretExample\naws_session_token = freshTokenExample\n\
+             x_security_token_expires = {at}\n"
+        ),
+    )
+    .expect("write");
+    (dir, path)
+}
+
+#[test]
+fn list_long_shows_the_time_left_on_imported_credentials() {
+    let (_dir, credentials) = imported_expiry();
+    let out = run(None, Some(&credentials), &["list", "--long"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let fresh = text
+        .lines()
+        .find(|l| l.contains("fresh-session"))
+        .expect("fresh-session row");
+    assert!(
+        fresh.contains("session (2h59m)") || fresh.contains("session (3h00m)"),
+        "{text}"
+    );
+    // The rest is fixed: the snapshot (the fresh row, whose minutes move, left out).
+    let fixed: String = text
+        .lines()
+        .filter(|l| !l.contains("fresh-session"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    insta::assert_snapshot!(fixed);
+}
+
+#[test]
+fn list_json_has_the_expiry_of_imported_credentials() {
+    let (_dir, credentials) = imported_expiry();
+    let doc = json(&run(None, Some(&credentials), &["list", "--json"]));
+    let expires = |name: &str| {
+        doc["profiles"]
+            .as_array()
+            .expect("profiles")
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("{name} listed"))["expires"]
+            .clone()
+    };
+    assert_eq!(expires("expired-session"), "2001-02-03T04:05:06Z");
+    assert_eq!(expires("plain"), Value::Null);
+    assert_eq!(expires("unreadable-expiry"), Value::Null);
+    let fresh = expires("fresh-session");
+    let at = time::OffsetDateTime::parse(
+        fresh.as_str().expect("a string"),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .expect("RFC 3339");
+    let left = at - time::OffsetDateTime::now_utc();
+    assert!(
+        left > time::Duration::minutes(170) && left <= time::Duration::hours(3),
+        "{fresh}"
+    );
+}
+
 #[test]
 fn list_json_has_the_documented_shape_and_masks_secrets() {
     let doc = json(&run_core(&["list", "--json"]));

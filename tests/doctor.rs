@@ -175,12 +175,207 @@ fn every_fixture_directory_is_a_case() {
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("fixtures")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "env")
+        .filter(|n| n != "env" && n != "cache")
         .collect();
     names.sort();
     let mut cases: Vec<String> = FILE_CASES.iter().map(|(c, _)| c.to_string()).collect();
     cases.sort();
     assert_eq!(names, cases);
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("cache"))
+        .expect("cache fixtures")
+        .map(|e| e.expect("entry"))
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut cases: Vec<String> = CACHE_CASES.iter().map(|(c, ..)| c.to_string()).collect();
+    cases.sort();
+    assert_eq!(names, cases);
+}
+
+/// Cache findings: the code, the cache files it is reported on, its severity. The profiles
+/// (`doctor/cache/config`) are the same for every case; `doctor/cache/CODE/{bad,ok}/{cli,sso}/`
+/// become `~/.aws/cli/cache` and `~/.aws/sso/cache`.
+const CACHE_CASES: &[(&str, &[&str], &str)] = &[
+    (
+        "expired-cached-credentials",
+        &[
+            // admin (AssumeRole, expired), ci (web identity, within 15 minutes), dev (SSO).
+            "2fc6ec24010402fc725213196c2b570cc31278c4.json",
+            "559d26c66fe2962c82fc8294fe190faeccbbf241.json",
+            "b455e8a8cc0cce913eeaa26479d1dc5d8aa22b15.json",
+        ],
+        "info",
+    ),
+    (
+        "expired-sso-token",
+        &[
+            // legacy: expired, refreshable by its fields, but botocore refreshes only
+            // sso_session tokens; corp: its registration expired.
+            "79e435d7a515078e81c9dffc35f38d5687ebd3a7.json",
+            "ee0bfd2552fbd840c02cc48b6e823320543c450f.json",
+        ],
+        "warning",
+    ),
+    (
+        "corrupt-cache-file",
+        &[
+            "2fc6ec24010402fc725213196c2b570cc31278c4.json",
+            "ee0bfd2552fbd840c02cc48b6e823320543c450f.json",
+        ],
+        "info",
+    ),
+];
+
+/// A HOME with the cache profiles and the case's cache files (0600, `@SOON@` five minutes
+/// from now, `@LATER@` an hour from now).
+fn cache_case(code: &str, which: &str) -> Setup {
+    let setup = setup(
+        Some(&fixture("doctor/cache/config")),
+        Some(&fixture("doctor/cache/credentials")),
+    );
+    let at = |minutes: i64| {
+        (time::OffsetDateTime::now_utc() + time::Duration::minutes(minutes))
+            .replace_nanosecond(0)
+            .expect("time")
+            .format(&time::format_description::well_known::Rfc3339)
+            .expect("format")
+    };
+    for (from, to) in [("cli", ".aws/cli/cache"), ("sso", ".aws/sso/cache")] {
+        let to = setup.dir.path().join(to);
+        std::fs::create_dir_all(&to).expect("mkdir");
+        let Ok(entries) =
+            std::fs::read_dir(fixture(&format!("doctor/cache/{code}/{which}/{from}")))
+        else {
+            continue;
+        };
+        for entry in entries {
+            let entry = entry.expect("entry");
+            let text = std::fs::read_to_string(entry.path()).expect("read fixture");
+            let text = text.replace("@SOON@", &at(5)).replace("@LATER@", &at(60));
+            let target = to.join(entry.file_name());
+            std::fs::write(&target, text).expect("write");
+            set_mode(&target, 0o600);
+        }
+    }
+    setup
+}
+
+#[test]
+fn each_cache_finding_has_a_fixture_that_triggers_it_and_one_that_does_not() {
+    for (code, files, severity) in CACHE_CASES {
+        let (status, findings) = cache_case(code, "bad").doctor(&[]);
+        let mut got = places(&findings, code);
+        got.sort();
+        let want: Vec<(String, Option<u64>)> =
+            files.iter().map(|f| (f.to_string(), None)).collect();
+        assert_eq!(got, want, "{code}: {findings:#?}");
+        assert_eq!(
+            findings.len(),
+            files.len(),
+            "{code}: only its findings: {findings:#?}"
+        );
+        assert_eq!(status, 0, "{code}: cache findings are never errors");
+        for f in &findings {
+            assert_eq!(f["severity"], *severity, "{code}");
+            let fix = f["fix"].as_str().unwrap_or("");
+            assert!(fix.contains("`awsp "), "{code}: fix {fix:?}");
+            let text = f.to_string();
+            for secret in [
+                "cached-secret",
+                "cached-token",
+                "access-token",
+                "client-secret",
+                "refresh-token",
+            ] {
+                assert!(!text.contains(secret), "{code}: {text}");
+            }
+        }
+        let (status, findings) = cache_case(code, "ok").doctor(&[]);
+        assert_eq!(
+            (status, findings.len()),
+            (0, 0),
+            "{code} (ok): {findings:#?}"
+        );
+    }
+}
+
+#[test]
+fn cache_findings_name_the_profile_and_the_fix() {
+    let (_, findings) = cache_case("expired-cached-credentials", "bad").doctor(&[]);
+    let messages: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} | {}",
+                f["message"].as_str().unwrap_or(""),
+                f["fix"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    let find = |needle: &str| {
+        messages
+            .iter()
+            .find(|m| m.contains(needle))
+            .unwrap_or_else(|| panic!("{needle}: {messages:#?}"))
+    };
+    assert!(find("profile 'admin' (role arn:aws:iam::111111111111:role/Admin) expired at 2000-01-01T00:00:00Z").contains("`awsp use admin --creds --refresh`"));
+    assert!(find("profile 'ci'").contains("15-minute window"));
+    assert!(
+        find("profile 'dev' (IAM Identity Center role Dev in account 333333333333)")
+            .contains("`awsp use dev --creds --refresh`")
+    );
+    let (_, findings) = cache_case("expired-sso-token", "bad").doctor(&[]);
+    let message = |i: usize| findings[i]["message"].as_str().unwrap_or("").to_string();
+    assert!(
+        message(0).contains("start URL https://legacy.awsapps.com/start")
+            && message(0).contains("without sso_session is never refreshed"),
+        "{}",
+        message(0)
+    );
+    assert_eq!(findings[0]["fix"], "`awsp login legacy`");
+    assert!(
+        message(1).contains("sso-session 'corp'")
+            && message(1).contains("client registration expired at 2000-01-01T00:00:00Z"),
+        "{}",
+        message(1)
+    );
+    assert_eq!(findings[1]["fix"], "`awsp login dev`");
+    assert!(message(1).ends_with("AWS commands with the profile fail"));
+    // While the profile's cached role credentials last, the dead token does not matter yet.
+    let setup = cache_case("expired-sso-token", "bad");
+    let entry = "b455e8a8cc0cce913eeaa26479d1dc5d8aa22b15.json";
+    let target = setup.dir.path().join(".aws/cli/cache").join(entry);
+    std::fs::copy(
+        fixture(&format!(
+            "doctor/cache/expired-cached-credentials/ok/cli/{entry}"
+        )),
+        &target,
+    )
+    .expect("copy");
+    set_mode(&target, 0o600);
+    let (_, findings) = setup.doctor(&[]);
+    let message = findings[1]["message"].as_str().unwrap_or("");
+    assert!(
+        message.ends_with(
+            "AWS commands with the profile fail once its cached role credentials expire at 2999-01-01T00:00:00Z"
+        ),
+        "{message}"
+    );
+    // The human form shows the cache file under HOME.
+    let out = cache_case("corrupt-cache-file", "bad")
+        .command(&[], &[])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("info    ~/.aws/cli/cache/2fc6ec24010402fc725213196c2b570cc31278c4.json: "),
+        "{text}"
+    );
+    assert!(
+        text.contains("~/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json: "),
+        "{text}"
+    );
 }
 
 const K: &str = "AKIAIOSFODNN7EXAMPLE";

@@ -210,6 +210,9 @@ fn assume_role_vectors() {
                 "{name}: got chain {chain:?}, expected error {want}"
             )),
             (Ok(chain), None) => {
+                if awsp::resolve::chain::top_step(&set, selected).as_ref() != chain.last() {
+                    failures.push(format!("{name}: top_step is not the chain's last step"));
+                }
                 let got = Value::Array(chain.iter().map(vector_step).collect());
                 if got != expected["ProfileChain"] {
                     failures.push(format!(

@@ -1,13 +1,13 @@
 //! `awsp doctor`: what is wrong with this setup, each finding with where it is, how bad it is, a
 //! stable code and how to fix it.
 //!
-//! Four sources: the two files as the SDKs read them (parse errors, ignored sections and keys,
+//! Five sources: the two files as the SDKs read them (parse errors, ignored sections and keys,
 //! overridden keys, broken role and SSO profiles), the same files as the AWS CLI's botocore
 //! reads them (its `configparser` differs from the SDKs' parser; every difference claimed here
-//! is measured against the real botocore in `tests/doctor.rs`), the files' permissions and
-//! the environment. Values are shown only through the one masking rule ([`secret::shown`]).
+//! is measured against the real botocore in `tests/doctor.rs`), the files' permissions, the
+//! caches shared with the AWS CLI (read, never refreshed: no network) and the environment. Values are shown only through the one masking rule ([`secret::shown`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 use anyhow::Result;
@@ -21,6 +21,7 @@ use crate::config::model::split_header;
 use crate::config::parse::{self, RawFile};
 use crate::config::{FileKind, Files, ProfileSet, Section, SourceFile, locate, read_source};
 use crate::env::{process_env, process_var as var};
+use crate::resolve::StepKind;
 use crate::secret;
 use crate::terminal::escaped;
 
@@ -143,7 +144,7 @@ pub fn run(args: &DoctorArgs, out: &mut Vec<u8>) -> Result<i32> {
         config,
         credentials,
     };
-    diagnose(&files, &mut report);
+    diagnose(&files, locations.home.as_deref(), &mut report);
     cache_permissions(locations.home.as_deref(), &mut report);
 
     let mut findings = report.findings;
@@ -230,7 +231,7 @@ pub fn run(args: &DoctorArgs, out: &mut Vec<u8>) -> Result<i32> {
 }
 
 /// Everything about the two files and the environment.
-fn diagnose(files: &Files, report: &mut Report) {
+fn diagnose(files: &Files, home: Option<&std::path::Path>, report: &mut Report) {
     if files.config.text.is_none() && files.credentials.text.is_none() {
         report.add(
             Severity::Info,
@@ -267,6 +268,7 @@ fn diagnose(files: &Files, report: &mut Report) {
     ignored(&set, &texts, report);
     overridden(&set, report);
     chains(files, &set, report);
+    cached(&set, home, report);
     environment(files, &set, report);
 }
 
@@ -455,6 +457,156 @@ fn cache_permissions(home: Option<&std::path::Path>, report: &mut Report) {
             }
         }
     }
+}
+
+/// A finding about a cache file, shown under HOME as `~/...`.
+fn cache_finding(
+    report: &mut Report,
+    home: Option<&std::path::Path>,
+    path: &std::path::Path,
+    (severity, code): (Severity, &'static str),
+    message: String,
+    fix: String,
+) {
+    let shown = crate::config::Locations {
+        config: path.to_path_buf(),
+        credentials: path.to_path_buf(),
+        home: home.map(std::path::Path::to_path_buf),
+    }
+    .display(path);
+    report.findings.push(Finding {
+        severity,
+        code,
+        place: Place::Cache,
+        path: Some((path.display().to_string(), shown)),
+        message,
+        fix,
+    });
+}
+
+/// Cached credentials (`~/.aws/cli/cache`) and IAM Identity Center tokens (`~/.aws/sso/cache`)
+/// that the next use cannot take: expired (or within the SDKs' 15-minute window), corrupt, or
+/// a token that cannot be refreshed. Each profile's own step only (the entry its `use --creds`
+/// reads first) and each file once: one bounded read per file, linear in the profiles.
+fn cached(set: &ProfileSet<'_>, home: Option<&std::path::Path>, report: &mut Report) {
+    use crate::resolve::{cache, provider, sso};
+    let Some(dir) = cache::dir() else { return };
+    let now = OffsetDateTime::now_utc();
+    let mut keys: HashSet<String> = HashSet::new();
+    let mut tokens: HashSet<std::path::PathBuf> = HashSet::new();
+    for name in set.profile_names() {
+        let Some(step) = crate::resolve::chain::top_step(set, name) else {
+            continue;
+        };
+        // Until when the profile's own cached credentials still serve it (a dead SSO token
+        // matters only after that).
+        let mut valid_until = None;
+        if let Some(key) = provider::cache_key(set, &step).filter(|k| keys.insert(k.clone())) {
+            let what = match step.kind {
+                StepKind::Sso => format!(
+                    "IAM Identity Center role {} in account {}",
+                    step.get("sso_role_name").unwrap_or("?"),
+                    step.get("sso_account_id").unwrap_or("?")
+                ),
+                _ => format!("role {}", step.get("role_arn").unwrap_or("?")),
+            };
+            let refresh = format!("`awsp use {name} --creds --refresh` fetches new ones");
+            let path = cache::path(&dir, &key);
+            match cache::lookup(&dir, &key, now) {
+                cache::Entry::Expired(at) => {
+                    let when = if at <= now {
+                        format!("expired at {}", rfc3339(at))
+                    } else {
+                        format!(
+                            "expire at {}, within the SDKs' 15-minute window, so they are no longer used",
+                            rfc3339(at)
+                        )
+                    };
+                    cache_finding(
+                        report,
+                        home,
+                        &path,
+                        (Severity::Info, "expired-cached-credentials"),
+                        format!("the cached credentials of profile '{name}' ({what}) {when}"),
+                        format!(
+                            "{refresh} (the next `use --creds` or `aws` command replaces them anyway)"
+                        ),
+                    );
+                }
+                cache::Entry::Corrupt => cache_finding(
+                    report,
+                    home,
+                    &path,
+                    (Severity::Info, "corrupt-cache-file"),
+                    format!(
+                        "the cache file of profile '{name}' ({what}) is not a cache entry: awsp and the AWS CLI ignore it and replace it"
+                    ),
+                    format!("nothing to do; {refresh} and replaces the file"),
+                ),
+                cache::Entry::Valid(cached) => valid_until = Some(cached.expiration),
+                cache::Entry::Missing => {}
+            }
+        }
+        if step.kind != StepKind::Sso {
+            continue;
+        }
+        let Ok(cfg) = sso::config_of(set, name) else {
+            continue;
+        };
+        let Some(path) = cfg.token_path().filter(|p| tokens.insert(p.clone())) else {
+            continue;
+        };
+        let token = match &cfg.session {
+            Some(session) => format!("sso-session '{session}'"),
+            None => format!("start URL {}", cfg.start_url),
+        };
+        match sso::token_state(&cfg, now) {
+            sso::TokenState::Expired {
+                at,
+                registration_expired,
+            } => {
+                let when = at.map_or_else(
+                    || "has no valid expiry".to_string(),
+                    |at| format!("expired at {}", rfc3339(at)),
+                );
+                let why = match (registration_expired, &cfg.session) {
+                    (Some(r), _) => format!("its client registration expired at {}", rfc3339(r)),
+                    (None, None) => {
+                        "a token of a profile without sso_session is never refreshed".to_string()
+                    }
+                    (None, Some(_)) => "it has no refresh token".to_string(),
+                };
+                cache_finding(
+                    report,
+                    home,
+                    &path,
+                    (Severity::Warning, "expired-sso-token"),
+                    format!(
+                        "the IAM Identity Center token of {token} (profile '{name}') {when} and cannot be refreshed: {why}; {}", valid_until.map_or_else(
+                        || "AWS commands with the profile fail".to_string(),
+                        |at| format!("AWS commands with the profile fail once its cached role credentials expire at {}", rfc3339(at)),
+                    )
+                    ),
+                    format!("`awsp login {name}`"),
+                );
+            }
+            sso::TokenState::Corrupt => cache_finding(
+                report,
+                home,
+                &path,
+                (Severity::Info, "corrupt-cache-file"),
+                format!(
+                    "the IAM Identity Center token file of {token} (profile '{name}') is not a token: awsp and the AWS CLI ignore it"
+                ),
+                format!("`awsp login {name}` replaces it"),
+            ),
+            sso::TokenState::Missing | sso::TokenState::Valid => {}
+        }
+    }
+}
+
+fn rfc3339(at: OffsetDateTime) -> String {
+    crate::cmd::import::rfc3339(at)
 }
 
 /// Sections and keys the SDKs skip.

@@ -101,16 +101,21 @@ pub fn run(args: &ImportArgs, out: &mut Vec<u8>) -> Result<()> {
 pub fn expiry(profile: &crate::config::Section<'_>) -> Option<(OffsetDateTime, String)> {
     let at = parse_time(profile.get(EXPIRES_KEY)?)?;
     let left = (at - OffsetDateTime::now_utc()).whole_minutes();
-    let span = |m: i64| match m {
-        m if m < 60 => format!("{m}m"),
-        m => format!("{}h{:02}m", m / 60, m % 60),
-    };
     let text = if left < 0 {
         format!("expired {} ago", span(-left))
     } else {
         format!("in {}", span(left))
     };
     Some((at, text))
+}
+
+/// A number of minutes as it reads in a table: `42m`, `3h05m`, `12d04h`.
+pub fn span(minutes: i64) -> String {
+    match minutes {
+        m if m < 60 => format!("{m}m"),
+        m if m < 48 * 60 => format!("{}h{:02}m", m / 60, m % 60),
+        m => format!("{}d{:02}h", m / (24 * 60), m % (24 * 60) / 60),
+    }
 }
 
 pub fn rfc3339(at: OffsetDateTime) -> String {
@@ -275,6 +280,22 @@ fn finish(creds: Imported, what: &str) -> Result<Imported> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_read_as_minutes_hours_days() {
+        let cases = [
+            (0, "0m"),
+            (59, "59m"),
+            (60, "1h00m"),
+            (185, "3h05m"),
+            (47 * 60 + 59, "47h59m"),
+            (48 * 60, "2d00h"),
+            (12 * 24 * 60 + 4 * 60 + 59, "12d04h"),
+        ];
+        for (minutes, text) in cases {
+            assert_eq!(span(minutes), text);
+        }
+    }
 
     #[test]
     fn the_three_shapes_read_the_same() {

@@ -6,8 +6,10 @@ use std::io::Write;
 use anyhow::Result;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
+use time::OffsetDateTime;
 
 use crate::cli::ListArgs;
+use crate::cmd::import::{expiry, rfc3339, span};
 use crate::cmd::{current, human, json_line};
 use crate::config::{Files, Origin, ProfileSet, Section};
 use crate::resolve::kind_of;
@@ -47,6 +49,7 @@ fn long(files: &Files, set: &ProfileSet<'_>, out: &mut Vec<u8>) -> Result<()> {
 
 fn long_table(files: &Files, set: &ProfileSet<'_>, out: &mut Vec<u8>) -> Result<()> {
     let active = current::active_profile();
+    let now = OffsetDateTime::now_utc();
     let rows: Vec<[String; 5]> = set
         .profiles()
         .iter()
@@ -54,7 +57,7 @@ fn long_table(files: &Files, set: &ProfileSet<'_>, out: &mut Vec<u8>) -> Result<
             [
                 if p.name() == active.name { "*" } else { " " }.to_string(),
                 p.name().to_string(),
-                kind_of(p).to_string(),
+                kind_cell(p, now),
                 p.get("region").unwrap_or("-").to_string(),
                 defined_at(p.sources()),
             ]
@@ -97,6 +100,17 @@ fn long_table(files: &Files, set: &ProfileSet<'_>, out: &mut Vec<u8>) -> Result<
     Ok(())
 }
 
+/// The kind, and for credentials `import` wrote with an expiry the time left:
+/// `session (42m)`, `session (expired)`.
+fn kind_cell(p: &Section<'_>, now: OffsetDateTime) -> String {
+    let kind = kind_of(p);
+    match expiry(p) {
+        Some((at, _)) if at <= now => format!("{kind} (expired)"),
+        Some((at, _)) => format!("{kind} ({})", span((at - now).whole_minutes())),
+        None => kind.to_string(),
+    }
+}
+
 /// A profile's or SSO session's effective settings, serialized as a JSON object (sorted by
 /// key), secrets masked unless `reveal`. Borrowed, so 10,000 profiles cost no copies.
 pub struct SettingsJson<'s> {
@@ -137,6 +151,8 @@ struct ProfileJson<'s> {
     name: &'s str,
     kind: &'static str,
     region: Option<&'s str>,
+    /// When imported credentials expire (`x_security_token_expires`), RFC 3339 UTC.
+    expires: Option<String>,
     sources: Vec<&'static str>,
     settings: SettingsJson<'s>,
 }
@@ -162,6 +178,7 @@ fn write_json(out: &mut Vec<u8>, files: &Files, set: &ProfileSet<'_>, reveal: bo
                     name: p.name(),
                     kind: kind_of(p),
                     region: p.get("region"),
+                    expires: expiry(p).map(|(at, _)| rfc3339(at)),
                     sources,
                     settings: SettingsJson::new(p, reveal),
                 }

@@ -66,7 +66,8 @@ pub fn warn_without_token(set: &crate::config::ProfileSet<'_>, profile: &str) {
     let problem = match state {
         sso::TokenState::Valid => return,
         sso::TokenState::Missing => "there is no IAM Identity Center token",
-        sso::TokenState::Expired => "the IAM Identity Center token has expired",
+        sso::TokenState::Corrupt => "the cached IAM Identity Center token is unreadable",
+        sso::TokenState::Expired { .. } => "the IAM Identity Center token has expired",
     };
     crate::errln!(
         "awsp: warning: {problem} for profile '{profile}': AWS commands will fail until `awsp login {profile}`"

@@ -94,19 +94,64 @@ pub struct Cached {
     pub account_id: Option<String>,
 }
 
+/// What the cache holds under a key, without the network (`awsp doctor` reports the states).
+#[derive(Debug, Clone)]
+pub enum Entry {
+    Missing,
+    /// There, but not an entry (not JSON, a field missing, too large): ignored and replaced.
+    Corrupt,
+    /// Expired, or expiring within [`EXPIRY_WINDOW`]: ignored and replaced.
+    Expired(OffsetDateTime),
+    Valid(Cached),
+}
+
 /// The entry under `key`, if it is there, readable and valid for longer than the window.
 /// Anything else (missing, corrupt, expired) is `None`: the entry will be replaced.
 pub fn read(dir: &Path, key: &str, now: OffsetDateTime) -> Option<Cached> {
-    let path = dir.join(format!("{key}.json"));
-    let meta = std::fs::metadata(&path).ok()?;
-    if !meta.is_file() || meta.len() > 1024 * 1024 {
-        return None;
+    match lookup(dir, key, now) {
+        Entry::Valid(cached) => Some(cached),
+        _ => None,
     }
-    let text = std::fs::read(&path).ok()?;
-    parse_entry(&text, now)
+}
+
+/// `~/.aws/cli/cache/<key>.json`.
+pub fn path(dir: &Path, key: &str) -> PathBuf {
+    dir.join(format!("{key}.json"))
+}
+
+/// The state of the entry under `key`: one bounded read.
+pub fn lookup(dir: &Path, key: &str, now: OffsetDateTime) -> Entry {
+    let path = path(dir, key);
+    let Ok(meta) = std::fs::metadata(&path) else {
+        return Entry::Missing;
+    };
+    if !meta.is_file() || meta.len() > 1024 * 1024 {
+        return Entry::Corrupt;
+    }
+    match std::fs::read(&path) {
+        Ok(text) => parse_state(&text, now),
+        Err(_) => Entry::Corrupt,
+    }
 }
 
 pub fn parse_entry(text: &[u8], now: OffsetDateTime) -> Option<Cached> {
+    match parse_state(text, now) {
+        Entry::Valid(cached) => Some(cached),
+        _ => None,
+    }
+}
+
+fn parse_state(text: &[u8], now: OffsetDateTime) -> Entry {
+    match parse_cached(text) {
+        None => Entry::Corrupt,
+        Some(cached) if cached.expiration - now < EXPIRY_WINDOW => {
+            Entry::Expired(cached.expiration)
+        }
+        Some(cached) => Entry::Valid(cached),
+    }
+}
+
+fn parse_cached(text: &[u8]) -> Option<Cached> {
     let value: Value = serde_json::from_slice(text).ok()?;
     let creds = value.get("Credentials")?;
     let field = |k: &str| {
@@ -117,9 +162,6 @@ pub fn parse_entry(text: &[u8], now: OffsetDateTime) -> Option<Cached> {
             .map(str::to_string)
     };
     let expiration = parse_expiration(creds.get("Expiration")?.as_str()?)?;
-    if expiration - now < EXPIRY_WINDOW {
-        return None;
-    }
     let account_id = field("AccountId").or_else(|| {
         let arn = value.get("AssumedRoleUser")?.get("Arn")?.as_str()?;
         account_of_arn(arn)
@@ -251,7 +293,7 @@ fn cache_time(at: OffsetDateTime) -> Result<String> {
 /// file 0600 in a 0700 directory.
 pub fn write(dir: &Path, key: &str, contents: &[u8]) -> Result<()> {
     create_private_dir(dir)?;
-    let path = dir.join(format!("{key}.json"));
+    let path = path(dir, key);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
@@ -339,6 +381,13 @@ mod tests {
         assert!(parse_entry(soon.as_bytes(), now()).is_none());
         assert!(parse_entry(b"{corrupt", now()).is_none());
         assert!(parse_entry(br#"{"Credentials": {}}"#, now()).is_none());
+        assert!(matches!(
+            parse_state(soon.as_bytes(), now()),
+            Entry::Expired(_)
+        ));
+        assert!(matches!(parse_state(b"{corrupt", now()), Entry::Corrupt));
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(lookup(dir.path(), "k", now()), Entry::Missing));
     }
 
     #[test]

@@ -217,6 +217,14 @@ pub fn resolve_for_credentials(
     Ok(chain)
 }
 
+/// The step `selected` adds on top of its chain: its own role, or its base when it has none.
+/// Whenever `resolve` succeeds this is the chain's last step; unlike `resolve` it looks at
+/// one profile only, so asking it for every profile stays linear (`awsp doctor`).
+pub fn top_step(set: &ProfileSet<'_>, selected: &str) -> Option<Step> {
+    let profile = set.profile(selected)?;
+    role_step(&profile).or_else(|| base_step(set, &profile).ok())
+}
+
 fn pick(profile: &Section<'_>, keys: &[&'static str]) -> Vec<(&'static str, String)> {
     keys.iter()
         .filter_map(|k| profile.get(k).map(|v| (*k, v.to_string())))

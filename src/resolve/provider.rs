@@ -215,11 +215,7 @@ pub fn web_identity(
     session_name: Option<&str>,
 ) -> Result<Credentials> {
     let session_name = session_name.filter(|s| !s.is_empty());
-    let mut args = vec![("RoleArn", Arg::Str(role_arn))];
-    if let Some(name) = session_name {
-        args.push(("RoleSessionName", Arg::Str(name)));
-    }
-    let key = cache::key(&args);
+    let key = web_identity_key(role_arn, session_name);
     if let Some(hit) = session.cached(&key) {
         return Ok(hit);
     }
@@ -242,6 +238,37 @@ pub fn web_identity(
     )?;
     store(session, &key, &result);
     credentials_of(&result)
+}
+
+/// botocore's cache key of AssumeRoleWithWebIdentity: the role and a configured session name.
+pub fn web_identity_key(role_arn: &str, session_name: Option<&str>) -> String {
+    let mut args = vec![("RoleArn", Arg::Str(role_arn))];
+    if let Some(name) = session_name.filter(|s| !s.is_empty()) {
+        args.push(("RoleSessionName", Arg::Str(name)));
+    }
+    cache::key(&args)
+}
+
+/// The cache key of a step whose credentials are cached in `~/.aws/cli/cache` (an AssumeRole
+/// hop, a web identity, SSO role credentials); `None` for the others and for settings that a
+/// walk would refuse.
+pub fn cache_key(set: &ProfileSet<'_>, step: &Step) -> Option<String> {
+    match step.kind {
+        StepKind::AssumeRole => Hop::plan(step).ok().map(|hop| hop.key),
+        StepKind::WebIdentity => Some(web_identity_key(
+            step.get("role_arn")?,
+            step.get("role_session_name"),
+        )),
+        StepKind::Sso => {
+            let cfg = super::sso::config_of(set, &step.profile).ok()?;
+            Some(super::sso::credentials_key(
+                &cfg,
+                step.get("sso_account_id")?,
+                step.get("sso_role_name")?,
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// `AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN` (+ `AWS_ROLE_SESSION_NAME`), if set.

@@ -105,35 +105,73 @@ pub fn config_of(set: &ProfileSet<'_>, name: &str) -> Result<SsoConfig> {
     })
 }
 
-/// The state of the cached token, without the network (for warnings).
+/// The state of the cached token, without the network (for warnings and `awsp doctor`).
 #[derive(Debug, PartialEq, Eq)]
 pub enum TokenState {
     Missing,
-    Expired,
+    /// There, but not a token (not JSON, no accessToken, too large): ignored and replaced.
+    Corrupt,
+    /// Expired and not refreshable; `registration_expired` when the client registration (which
+    /// a refresh needs) has expired too, at that time.
+    Expired {
+        at: Option<OffsetDateTime>,
+        registration_expired: Option<OffsetDateTime>,
+    },
     Valid,
 }
 
 pub fn token_state(cfg: &SsoConfig, now: OffsetDateTime) -> TokenState {
-    match read_token(cfg) {
-        None => TokenState::Missing,
-        Some(token) => match expires_at(&token) {
+    match load_token(cfg) {
+        TokenFile::Missing => TokenState::Missing,
+        TokenFile::Corrupt => TokenState::Corrupt,
+        TokenFile::Token(token) => match expires_at(&token) {
             Some(at) if at > now => TokenState::Valid,
-            _ if refreshable(&token, now) => TokenState::Valid,
-            _ => TokenState::Expired,
+            // As in `access_token`: only an `sso_session` token is refreshed (botocore's rule).
+            _ if cfg.session.is_some() && refreshable(&token, now) => TokenState::Valid,
+            at => TokenState::Expired {
+                at,
+                registration_expired: registration_expires_at(&token).filter(|at| *at <= now),
+            },
         },
     }
 }
 
-fn read_token(cfg: &SsoConfig) -> Option<Map<String, Value>> {
-    let path = cfg.token_path()?;
-    let meta = std::fs::metadata(&path).ok()?;
+enum TokenFile {
+    Missing,
+    Corrupt,
+    Token(Map<String, Value>),
+}
+
+fn load_token(cfg: &SsoConfig) -> TokenFile {
+    let Some(path) = cfg.token_path() else {
+        return TokenFile::Missing;
+    };
+    let Ok(meta) = std::fs::metadata(&path) else {
+        return TokenFile::Missing;
+    };
     if !meta.is_file() || meta.len() > 1024 * 1024 {
-        return None;
+        return TokenFile::Corrupt;
     }
-    match serde_json::from_slice(&std::fs::read(&path).ok()?).ok()? {
-        Value::Object(map) if map.get("accessToken").and_then(Value::as_str).is_some() => Some(map),
+    let Ok(text) = std::fs::read(&path) else {
+        return TokenFile::Corrupt;
+    };
+    match serde_json::from_slice(&text) {
+        Ok(Value::Object(map)) if map.get("accessToken").and_then(Value::as_str).is_some() => {
+            TokenFile::Token(map)
+        }
+        _ => TokenFile::Corrupt,
+    }
+}
+
+fn read_token(cfg: &SsoConfig) -> Option<Map<String, Value>> {
+    match load_token(cfg) {
+        TokenFile::Token(map) => Some(map),
         _ => None,
     }
+}
+
+fn registration_expires_at(token: &Map<String, Value>) -> Option<OffsetDateTime> {
+    parse_expiration(token.get("registrationExpiresAt")?.as_str()?)
 }
 
 fn expires_at(token: &Map<String, Value>) -> Option<OffsetDateTime> {
@@ -145,11 +183,7 @@ fn refreshable(token: &Map<String, Value>, now: OffsetDateTime) -> bool {
     has("refreshToken")
         && has("clientId")
         && has("clientSecret")
-        && token
-            .get("registrationExpiresAt")
-            .and_then(Value::as_str)
-            .and_then(parse_expiration)
-            .is_some_and(|at| at > now)
+        && registration_expires_at(token).is_some_and(|at| at > now)
 }
 
 fn login_hint(cfg: &SsoConfig) -> String {
@@ -282,14 +316,8 @@ pub fn post_json(
     Ok(Err((code, message)))
 }
 
-/// Role credentials for an SSO profile: the CLI's cache, else GetRoleCredentials.
-pub fn credentials(http: &Http, cfg: &SsoConfig, refresh_creds: bool) -> Result<Credentials> {
-    let (Some(account), Some(role)) = (cfg.account_id.as_deref(), cfg.role_name.as_deref()) else {
-        bail!(
-            "profile '{}': selected profile will resolve an access token instead of credentials (it has no sso_account_id and sso_role_name)",
-            cfg.profile
-        );
-    };
+/// The key of the role credentials in `~/.aws/cli/cache` (botocore's SSO fetcher's).
+pub fn credentials_key(cfg: &SsoConfig, account: &str, role: &str) -> String {
     let mut args = vec![
         ("roleName", Arg::Str(role)),
         ("accountId", Arg::Str(account)),
@@ -298,7 +326,18 @@ pub fn credentials(http: &Http, cfg: &SsoConfig, refresh_creds: bool) -> Result<
         Some(s) => args.push(("sessionName", Arg::Str(s))),
         None => args.push(("startUrl", Arg::Str(&cfg.start_url))),
     }
-    let key = cache::compact_key(&args);
+    cache::compact_key(&args)
+}
+
+/// Role credentials for an SSO profile: the CLI's cache, else GetRoleCredentials.
+pub fn credentials(http: &Http, cfg: &SsoConfig, refresh_creds: bool) -> Result<Credentials> {
+    let (Some(account), Some(role)) = (cfg.account_id.as_deref(), cfg.role_name.as_deref()) else {
+        bail!(
+            "profile '{}': selected profile will resolve an access token instead of credentials (it has no sso_account_id and sso_role_name)",
+            cfg.profile
+        );
+    };
+    let key = credentials_key(cfg, account, role);
     let now = OffsetDateTime::now_utc();
     let dir = cache::dir();
     if !refresh_creds {
