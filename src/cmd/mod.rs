@@ -4,6 +4,8 @@
 pub mod complete;
 pub mod current;
 pub mod exec;
+pub mod here;
+pub mod hook;
 pub mod init;
 pub mod list;
 pub mod prompt;

@@ -25,6 +25,9 @@ pub fn run(args: &UseArgs, wrapper: Option<ShellName>, out: &mut Vec<u8>) -> Res
     if args.creds {
         mode = Mode::Creds;
     }
+    if args.no_prompt {
+        crate::resolve::interaction::forbid_prompts();
+    }
     let change = switch_change(&name, mode, args.region.as_deref())?;
     emit(&args.shell, wrapper, &change, out);
     if wrapper.is_some() {

@@ -1,5 +1,6 @@
 //! The AWS config and credentials files: locate, read, parse, merge.
 
+pub mod dir;
 pub mod locate;
 pub mod model;
 pub mod parse;
@@ -133,6 +134,17 @@ fn read_source(kind: FileKind, path: &Path, locations: &Locations) -> Result<Sou
 /// Only regular files are read, and `/dev/null` (as empty: people point the variables at it on
 /// purpose); a FIFO, socket or device is refused without blocking on it.
 fn read_text(path: &Path, display: &str) -> Result<Option<String>> {
+    read_text_within(path, display, MAX_FILE_BYTES, "an AWS file")
+}
+
+/// [`read_text`] with its own size limit: `max` bytes, and `what` names the kind of file in
+/// the message about a larger one (`an AWS file`).
+pub(crate) fn read_text_within(
+    path: &Path,
+    display: &str,
+    max: u64,
+    what: &str,
+) -> Result<Option<String>> {
     let file = match open_nonblocking(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -153,22 +165,26 @@ fn read_text(path: &Path, display: &str) -> Result<Option<String>> {
             special_kind(&meta)
         );
     }
-    if meta.len() > MAX_FILE_BYTES {
+    if meta.len() > max {
         bail!(
-            "could not read {display}: it is {:.1} MiB, more than the {} MiB an AWS file can sensibly be",
-            meta.len() as f64 / (1024.0 * 1024.0),
-            MAX_FILE_BYTES / (1024 * 1024)
+            "could not read {display}: it is {}, more than the {} {what} can sensibly be",
+            if meta.len() >= 1024 * 1024 {
+                format!("{:.1} MiB", meta.len() as f64 / (1024.0 * 1024.0))
+            } else {
+                size(meta.len())
+            },
+            size(max)
         );
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
     // `take` guards against files that grow, and devices whose length is not their size.
-    file.take(MAX_FILE_BYTES + 1)
+    file.take(max + 1)
         .read_to_end(&mut bytes)
         .with_context(|| format!("could not read {display}"))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+    if bytes.len() as u64 > max {
         bail!(
-            "could not read {display}: more than the {} MiB an AWS file can sensibly be",
-            MAX_FILE_BYTES / (1024 * 1024)
+            "could not read {display}: more than the {} {what} can sensibly be",
+            size(max)
         );
     }
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -189,6 +205,19 @@ fn read_text(path: &Path, display: &str) -> Result<Option<String>> {
         None => text,
     };
     Ok(Some(text))
+}
+
+/// A limit for messages: `16 MiB`, `64 KiB`, `120 bytes`.
+fn size(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes % MIB == 0 {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= KIB && bytes % KIB == 0 {
+        format!("{} KiB", bytes / KIB)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 /// Open for reading without blocking: opening a FIFO that has no writer would wait forever.

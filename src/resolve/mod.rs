@@ -2,6 +2,7 @@
 
 pub mod chain;
 pub mod child;
+pub mod interaction;
 pub mod process;
 
 pub use chain::{ChainError, Step, StepKind, kind_of, resolve};
