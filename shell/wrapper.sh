@@ -10,12 +10,14 @@
 # subcommand runs the binary unchanged.
 __AWSP_CMD__() {
     case "${1-}" in
-    use | unset) ;;
-    *)
-        \command __AWSP_BIN__ "$@"
-        return
-        ;;
+    use | unset) __awsp_eval "$@" ;;
+    *) \command __AWSP_BIN__ "$@" ;;
     esac
+}
+
+# __awsp_eval ARGS: run `awsp --wrapper SHELL ARGS` and evaluate its code as described above
+# (the wrapper and the hooks).
+__awsp_eval() {
     # zsh: this function's options are zsh's own, whatever the user set (ksh_arrays, ...).
     [ -z "${ZSH_VERSION-}" ] || \builtin emulate -L zsh
     local __awsp_out __awsp_status=0
