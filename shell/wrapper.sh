@@ -34,8 +34,9 @@ __awsp_eval() {
         \builtin printf '%s' "$__awsp_out"
         return "$__awsp_status"
     fi
-    # Defining a function parses all of the code: a syntax error runs none of it.
-    \builtin eval "__awsp_switch() {"$'\n'"$__awsp_out"$'\n''}' || return
+    # Defining a function parses all of the code: a syntax error runs none of it. (The `:`:
+    # bash rejects a body that is only the header's comment.)
+    \builtin eval "__awsp_switch() {"$'\n'":"$'\n'"$__awsp_out"$'\n''}' || return
     __awsp_switch || __awsp_status=$?
     \builtin unset -f __awsp_switch
     return "$__awsp_status"

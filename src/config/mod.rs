@@ -168,10 +168,10 @@ pub(crate) fn read_text_within(
     if meta.len() > max {
         bail!(
             "could not read {display}: it is {}, more than the {} {what} can sensibly be",
-            if meta.len() >= 1024 * 1024 {
-                format!("{:.1} MiB", meta.len() as f64 / (1024.0 * 1024.0))
-            } else {
-                size(meta.len())
+            match meta.len() {
+                n if n >= 1024 * 1024 => format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0)),
+                n if n >= 1024 => format!("{:.1} KiB", n as f64 / 1024.0),
+                n => format!("{n} bytes"),
             },
             size(max)
         );
