@@ -5,7 +5,8 @@
 # awsp-hook: dir
 # Before a prompt, when the location changed: start `awsp hook dir` only when this is outside
 # the tree applied now, or when a .awsprofile (any kind of entry: the binary decides) is here
-# or in a parent below that tree's root (below the filesystem root outside any tree).
+# or in a parent below that tree's root (below the filesystem root outside any tree). (No `--`
+# before the path: PowerShell would take it for its own; the path never starts with `-`.)
 function global:__awsp_hook_dir {
     if ($PWD.Provider.Name -cne 'FileSystem') { return }
     $__awsp_here = $PWD.ProviderPath
@@ -16,7 +17,7 @@ function global:__awsp_hook_dir {
     if ($__awsp_root -ne '') {
         $__awsp_prefix = $__awsp_root.TrimEnd('/', '\') + $__awsp_sep
         if (-not ($__awsp_here + $__awsp_sep).StartsWith($__awsp_prefix, [StringComparison]::Ordinal)) {
-            __awsp_eval hook dir -- $__awsp_here
+            __awsp_eval hook dir $__awsp_here
             return
         }
     }
@@ -24,7 +25,7 @@ function global:__awsp_hook_dir {
     for ($__awsp_n = 0; $__awsp_n -lt __AWSP_DIR_LIMIT__ -and $null -ne $__awsp_d -and
         $__awsp_d -cne $__awsp_root; $__awsp_n++) {
         if (Test-Path -LiteralPath (Join-Path $__awsp_d '.awsprofile')) {
-            __awsp_eval hook dir -- $__awsp_here
+            __awsp_eval hook dir $__awsp_here
             return
         }
         $__awsp_d = [System.IO.Path]::GetDirectoryName($__awsp_d)
@@ -61,7 +62,7 @@ if (-not $global:__awsp_hook_loaded) {
     $global:__awsp_hook_loaded = $true
     $global:__awsp_prompt_before = $function:prompt
     function global:prompt {
-        __awsp_hook
+        $null = __awsp_hook
         if ($null -ne $global:__awsp_prompt_before) { & $global:__awsp_prompt_before }
         else { "PS $($executionContext.SessionState.Path.CurrentLocation)$('>' * ($nestedPromptLevel + 1)) " }
     }
