@@ -72,7 +72,13 @@ impl World {
     /// `script` in `sh` after loading the integration (twice: loading is idempotent), with
     /// the helpers `prompt` (what runs before a prompt), `preexec` (before a command) and
     /// `show NAME` (a step: `@ NAME RUNS`, then the environment).
-    fn run(&self, sh: InitShell, config: &Path, credentials: &Path, script: &str) -> Option<Output> {
+    fn run(
+        &self,
+        sh: InitShell,
+        config: &Path,
+        credentials: &Path,
+        script: &str,
+    ) -> Option<Output> {
         let root = self.dir.path().display();
         let (tool, args, prelude) = match sh {
             InitShell::Bash => (
@@ -177,7 +183,11 @@ fn dir_world() -> World {
         "# this repository's account\ndev-alice\nregion = ap-south-1  # Mumbai\n",
     )
     .unwrap();
-    std::fs::write(world.path("proj/nested/.awsprofile"), "dev-bob\ncreds = true\n").unwrap();
+    std::fs::write(
+        world.path("proj/nested/.awsprofile"),
+        "dev-bob\ncreds = true\n",
+    )
+    .unwrap();
     std::fs::write(world.path("bad/.awsprofile"), "no-such-profile\n").unwrap();
     world
 }
@@ -221,7 +231,10 @@ fn dir_hook_switches_in_and_back_out_with_a_process_only_on_a_change() {
         let proj = proj.to_str().unwrap();
 
         let start = step("start");
-        assert_eq!(start.runs, 1, "{sh:?}: a prompt outside any tree starts nothing");
+        assert_eq!(
+            start.runs, 1,
+            "{sh:?}: a prompt outside any tree starts nothing"
+        );
         assert_eq!(start.var("AWS_PROFILE"), Some("dev-bob"));
 
         let inside = step("in");
@@ -233,7 +246,11 @@ fn dir_hook_switches_in_and_back_out_with_a_process_only_on_a_change() {
         assert_eq!(inside.var("AWSP_DIR_BEFORE_PROFILE"), Some("dev-bob"));
         assert_eq!(inside.var("AWSP_PREVIOUS"), Some("dev-bob"), "{sh:?}");
 
-        assert_eq!(step("same").runs, 2, "{sh:?}: prompts in the same directory");
+        assert_eq!(
+            step("same").runs,
+            2,
+            "{sh:?}: prompts in the same directory"
+        );
         let deeper = step("deeper");
         assert_eq!(deeper.runs, 2, "{sh:?}: deeper in the tree starts nothing");
         assert_eq!(deeper.var("AWS_PROFILE"), Some("dev-alice"));
@@ -243,14 +260,25 @@ fn dir_hook_switches_in_and_back_out_with_a_process_only_on_a_change() {
         assert_eq!(manual.var("AWS_PROFILE"), Some("prod"), "{sh:?}");
         let stays = step("manual-stays");
         assert_eq!(stays.runs, 3, "{sh:?}");
-        assert_eq!(stays.var("AWS_PROFILE"), Some("prod"), "{sh:?}: the manual switch wins");
+        assert_eq!(
+            stays.var("AWS_PROFILE"),
+            Some("prod"),
+            "{sh:?}: the manual switch wins"
+        );
 
         let nested = step("nested");
         assert_eq!(nested.runs, 4, "{sh:?}: a nested .awsprofile is found");
         assert_eq!(nested.var("AWS_PROFILE"), None, "{sh:?}");
         assert_eq!(nested.var("AWSP_MODE"), Some("creds"), "{sh:?}");
-        assert_eq!(nested.var("AWS_ACCESS_KEY_ID"), Some("ASIABOBEXAMPLE000002"));
-        assert_eq!(nested.var("AWSP_DIR_BEFORE_PROFILE"), Some("dev-bob"), "{sh:?}");
+        assert_eq!(
+            nested.var("AWS_ACCESS_KEY_ID"),
+            Some("ASIABOBEXAMPLE000002")
+        );
+        assert_eq!(
+            nested.var("AWSP_DIR_BEFORE_PROFILE"),
+            Some("dev-bob"),
+            "{sh:?}"
+        );
 
         let parent = step("parent");
         assert_eq!(parent.runs, 5, "{sh:?}");
@@ -259,7 +287,11 @@ fn dir_hook_switches_in_and_back_out_with_a_process_only_on_a_change() {
 
         let out_step = step("out");
         assert_eq!(out_step.runs, 6, "{sh:?}: leaving: one run");
-        assert_eq!(out_step.var("AWS_PROFILE"), Some("dev-bob"), "{sh:?}: restored");
+        assert_eq!(
+            out_step.var("AWS_PROFILE"),
+            Some("dev-bob"),
+            "{sh:?}: restored"
+        );
         assert_eq!(out_step.var("AWS_REGION"), Some("us-east-1"), "{sh:?}");
         for name in awsp::env::DIR_VARS {
             assert_eq!(out_step.var(name), None, "{sh:?}: {name} left over");
@@ -306,7 +338,13 @@ fn dir_hook_restores_no_profile() {
         assert_eq!(steps["in"].var("AWSP_DIR_BEFORE"), Some("none"), "{sh:?}");
         let out_step = &steps["out"];
         assert_eq!(out_step.runs, 2, "{sh:?}");
-        for name in ["AWS_PROFILE", "AWS_REGION", "AWSP_PROFILE", "AWSP_DIR_ROOT", "AWSP_DIR_BEFORE"] {
+        for name in [
+            "AWS_PROFILE",
+            "AWS_REGION",
+            "AWSP_PROFILE",
+            "AWSP_DIR_ROOT",
+            "AWSP_DIR_BEFORE",
+        ] {
             assert_eq!(out_step.var(name), None, "{sh:?}: {name}");
         }
         assert_eq!(out_step.var("AWSP_PREVIOUS"), Some("dev-alice"), "{sh:?}");
@@ -376,10 +414,18 @@ fn refresh_renews_credentials_once_when_they_are_about_to_expire() {
         assert_eq!(stderr, CHATTER, "{sh:?}: the refresh is silent");
         let steps = steps(&common::stdout(&out));
         let used = &steps["used"];
-        assert_eq!(used.var("AWS_ACCESS_KEY_ID"), Some("AKIDPROC0001"), "{sh:?}");
+        assert_eq!(
+            used.var("AWS_ACCESS_KEY_ID"),
+            Some("AKIDPROC0001"),
+            "{sh:?}"
+        );
         let first = &steps["first"];
         assert_eq!(first.runs, used.runs + 1, "{sh:?}: one refresh");
-        assert_eq!(first.var("AWS_ACCESS_KEY_ID"), Some("AKIDPROC0002"), "{sh:?}");
+        assert_eq!(
+            first.var("AWS_ACCESS_KEY_ID"),
+            Some("AKIDPROC0002"),
+            "{sh:?}"
+        );
         assert_eq!(first.var("AWS_SECRET_ACCESS_KEY"), Some("secret2"));
         assert_eq!(first.var("AWS_SESSION_TOKEN"), Some("token2"));
         assert_ne!(first.var("AWSP_EXPIRATION"), used.var("AWSP_EXPIRATION"));
@@ -388,7 +434,10 @@ fn refresh_renews_credentials_once_when_they_are_about_to_expire() {
         assert_eq!(first.var("AWSP_PREVIOUS"), Some("dev-alice"), "{sh:?}");
         assert_eq!(first.var("AWS_REGION"), Some("eu-central-1"), "{sh:?}");
         let later = &steps["later"];
-        assert_eq!(later.runs, first.runs, "{sh:?}: fresh credentials start nothing");
+        assert_eq!(
+            later.runs, first.runs,
+            "{sh:?}: fresh credentials start nothing"
+        );
         assert_eq!(runs(&process_runs), 2, "{sh:?}");
     }
 }
@@ -419,7 +468,10 @@ fn refresh_tries_once_per_expiry() {
             assert!(out.status.success(), "{sh:?} {env}: {stderr}");
             let steps = steps(&common::stdout(&out));
             assert_eq!(steps["first"].runs, steps["used"].runs + 1, "{sh:?} {env}");
-            assert_eq!(steps["later"].runs, steps["first"].runs, "{sh:?} {env}: no retry");
+            assert_eq!(
+                steps["later"].runs, steps["first"].runs,
+                "{sh:?} {env}: no retry"
+            );
             assert_eq!(runs(&process_runs), 2, "{sh:?} {env}");
             let key = steps["later"].var("AWS_ACCESS_KEY_ID");
             if failing {
@@ -428,8 +480,9 @@ fn refresh_tries_once_per_expiry() {
                 assert_eq!(lines.len(), 2, "{sh:?}: {stderr}");
                 assert_eq!(format!("{}\n", lines[0]), CHATTER);
                 assert!(
-                    lines[1].starts_with("awsp: the credentials of 'proc' were not refreshed (they expire in ")
-                        && lines[1].contains("it may need you")
+                    lines[1].starts_with(
+                        "awsp: the credentials of 'proc' were not refreshed (they expire in "
+                    ) && lines[1].contains("it may need you")
                         && lines[1].ends_with("run `awsp use proc --creds`"),
                     "{sh:?}: {stderr}"
                 );
@@ -479,7 +532,10 @@ fn no_prompt_runs_the_process_without_the_terminal() {
 /// `awsp hook` is for the integration only.
 #[test]
 fn hook_needs_the_wrapper() {
-    let out = awsp_cmd(None, None).args(["hook", "refresh"]).output().unwrap();
+    let out = awsp_cmd(None, None)
+        .args(["hook", "refresh"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     assert!(common::stderr(&out).starts_with("awsp: `awsp hook` is run by the shell integration"));
@@ -489,13 +545,16 @@ fn hook_needs_the_wrapper() {
 // awsp here
 
 fn here(dir: &Path, home: &Path) -> Output {
-    awsp_cmd(Some(&fixture("shell/config")), Some(&fixture("shell/credentials")))
-        .arg("here")
-        .current_dir(dir)
-        .env("HOME", home)
-        .env_remove("PWD")
-        .output()
-        .unwrap()
+    awsp_cmd(
+        Some(&fixture("shell/config")),
+        Some(&fixture("shell/credentials")),
+    )
+    .arg("here")
+    .current_dir(dir)
+    .env("HOME", home)
+    .env_remove("PWD")
+    .output()
+    .unwrap()
 }
 
 #[test]
@@ -523,7 +582,8 @@ fn here_says_which_awsprofile_applies() {
     assert_eq!(out.status.code(), Some(1));
     assert!(common::stdout(&out).contains("profile: no-such-profile\n"));
     assert!(
-        common::stderr(&out).starts_with("awsp: ~/bad/.awsprofile: profile 'no-such-profile' not found"),
+        common::stderr(&out)
+            .starts_with("awsp: ~/bad/.awsprofile: profile 'no-such-profile' not found"),
         "{}",
         common::stderr(&out)
     );
@@ -549,15 +609,31 @@ fn here_refuses_files_that_are_not_small_regular_text() {
     std::fs::create_dir(&broken).unwrap();
     std::fs::write(broken.join(".awsprofile"), "dev-alice\ncolour = blue\n").unwrap();
     for (dir, want) in [
-        (&fifo, "awsp: could not read ~/fifo/.awsprofile: it is a named pipe (FIFO), not a regular file"),
-        (&big, "awsp: could not read ~/big/.awsprofile: it is 78.1 KiB"),
-        (&folder, "awsp: could not read ~/folder/.awsprofile: it is a directory"),
-        (&broken, "awsp: ~/broken/.awsprofile:2: unknown key 'colour'"),
+        (
+            &fifo,
+            "awsp: could not read ~/fifo/.awsprofile: it is a named pipe (FIFO), not a regular file",
+        ),
+        (
+            &big,
+            "awsp: could not read ~/big/.awsprofile: it is 78.1 KiB",
+        ),
+        (
+            &folder,
+            "awsp: could not read ~/folder/.awsprofile: it is a directory",
+        ),
+        (
+            &broken,
+            "awsp: ~/broken/.awsprofile:2: unknown key 'colour'",
+        ),
     ] {
         let out = here(dir, home);
         assert_eq!(out.status.code(), Some(1), "{want}");
         assert!(out.stdout.is_empty());
-        assert!(common::stderr(&out).starts_with(want), "{}", common::stderr(&out));
+        assert!(
+            common::stderr(&out).starts_with(want),
+            "{}",
+            common::stderr(&out)
+        );
     }
 }
 
@@ -574,10 +650,18 @@ fn every_hook_combination_is_lint_clean() {
     let python = require_venv_python();
     let mut ps_files = Vec::new();
     for (i, hooks) in COMBOS.iter().enumerate() {
-        for sh in [InitShell::Bash, InitShell::Zsh, InitShell::Fish, InitShell::Powershell] {
+        for sh in [
+            InitShell::Bash,
+            InitShell::Zsh,
+            InitShell::Fish,
+            InitShell::Powershell,
+        ] {
             let path = dir.path().join(format!("init-{i}.{}", ext(sh)));
-            std::fs::write(&path, render_with_hooks(sh, "aws-p", "/opt/awsp/bin/awsp", hooks))
-                .unwrap();
+            std::fs::write(
+                &path,
+                render_with_hooks(sh, "aws-p", "/opt/awsp/bin/awsp", hooks),
+            )
+            .unwrap();
             let checks: Vec<(&Option<PathBuf>, Vec<&str>)> = match sh {
                 InitShell::Bash => vec![
                     (&shellcheck, vec!["-s", "bash"]),
@@ -617,7 +701,10 @@ fn every_hook_combination_is_lint_clean() {
             .arg(common::repo_root().join("shell/hooks.fish"))
             .output()
             .unwrap();
-        assert!(out.status.success(), "shell/hooks.fish is not fish_indent clean");
+        assert!(
+            out.status.success(),
+            "shell/hooks.fish is not fish_indent clean"
+        );
     }
 }
 
@@ -630,7 +717,12 @@ fn hook_option_forms_agree() {
         common::stdout(&out)
     };
     let a = init(&["init", "zsh", "--hook", "dir,refresh"]);
-    assert_eq!(a, init(&["init", "zsh", "--hook", "refresh", "--hook", "dir", "--hook", "dir"]));
+    assert_eq!(
+        a,
+        init(&[
+            "init", "zsh", "--hook", "refresh", "--hook", "dir", "--hook", "dir"
+        ])
+    );
     assert!(a.contains("__awsp_hook_dir()") && a.contains("__awsp_hook_refresh()"));
     let plain = init(&["init", "zsh"]);
     assert!(!plain.contains("__awsp_hook"), "no hook unless asked for");
@@ -643,7 +735,12 @@ fn hook_option_forms_agree() {
 
 #[test]
 fn init_with_hooks_snapshot() {
-    for sh in [InitShell::Bash, InitShell::Zsh, InitShell::Fish, InitShell::Powershell] {
+    for sh in [
+        InitShell::Bash,
+        InitShell::Zsh,
+        InitShell::Fish,
+        InitShell::Powershell,
+    ] {
         let hooks = render_with_hooks(
             sh,
             "awsp",
@@ -687,7 +784,12 @@ fn hooks_hold_under_strict_modes_and_empty_code() {
         assert!(out.status.success(), "{sh:?}: {stderr}");
         let steps = steps(&common::stdout(&out));
         assert_eq!(steps["end"].var("AWS_PROFILE"), Some("dev-alice"), "{sh:?}");
-        assert_eq!(steps["end"].runs, 3, "{sh:?}: {}{stderr}", common::stdout(&out));
+        assert_eq!(
+            steps["end"].runs,
+            3,
+            "{sh:?}: {}{stderr}",
+            common::stdout(&out)
+        );
         assert_eq!(stderr.lines().count(), 1, "{sh:?}: {stderr}");
     }
 }

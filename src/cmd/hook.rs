@@ -20,7 +20,7 @@ use std::path::Path;
 
 use anyhow::{Result, anyhow, bail};
 
-use crate::cli::{HookArgs, HookCommand, ShellName, ShellArg};
+use crate::cli::{HookArgs, HookCommand, ShellArg, ShellName};
 use crate::cmd::r#use::{emit, feedback, switch_change, switched};
 use crate::cmd::{prompt, unknown_profile};
 use crate::config::{Files, dir};
@@ -79,7 +79,11 @@ fn enter(root: &Path) -> Result<EnvChange> {
         if set.profile(&file.profile).is_none() {
             return Err(unknown_profile(&files, &set, &file.profile));
         }
-        let mode = if file.creds { Mode::Creds } else { Mode::Profile };
+        let mode = if file.creds {
+            Mode::Creds
+        } else {
+            Mode::Profile
+        };
         let change = switch_change(&file.profile, mode, file.region.as_deref())?;
         Ok((file, change))
     });
@@ -88,7 +92,10 @@ fn enter(root: &Path) -> Result<EnvChange> {
             if process_env(env::AWSP_DIR_BEFORE).is_none() {
                 remember_before(&mut change);
             }
-            feedback(false, &format!("{} · {}", switched(&change, &process_var), file.display));
+            feedback(
+                false,
+                &format!("{} · {}", switched(&change, &process_var), file.display),
+            );
             change
         }
         Err(err) => {

@@ -180,11 +180,14 @@ fn render_hooks(shell: InitShell, hooks: &[HookName]) -> String {
         out.push_str(line);
         out.push('\n');
     }
-    out.replace("__AWSP_DIR_LIMIT__", &crate::config::dir::SEARCH_LIMIT.to_string())
-        .replace(
-            "__AWSP_REFRESH_WINDOW__",
-            &crate::cmd::hook::REFRESH_WINDOW_SECS.to_string(),
-        )
+    out.replace(
+        "__AWSP_DIR_LIMIT__",
+        &crate::config::dir::SEARCH_LIMIT.to_string(),
+    )
+    .replace(
+        "__AWSP_REFRESH_WINDOW__",
+        &crate::cmd::hook::REFRESH_WINDOW_SECS.to_string(),
+    )
 }
 
 /// The integration: the wrapper function `cmd`, `awsp_prompt` and completion, running the

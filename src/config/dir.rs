@@ -149,7 +149,10 @@ pub fn parse(text: &str) -> Result<Parsed, (usize, String)> {
     }
     match profile {
         Some(profile) => Ok((profile, region, creds.unwrap_or(false))),
-        None => Err((0, "no profile name (the first line names the profile)".to_string())),
+        None => Err((
+            0,
+            "no profile name (the first line names the profile)".to_string(),
+        )),
     }
 }
 
