@@ -793,3 +793,33 @@ fn hooks_hold_under_strict_modes_and_empty_code() {
         assert_eq!(stderr.lines().count(), 1, "{sh:?}: {stderr}");
     }
 }
+
+/// Directory names are text, not patterns: leaving the tree `t*` for its sibling `tx` (which
+/// `t*` would match as a glob) switches back; a quote and a space in the path are fine.
+#[test]
+fn dir_hook_reads_paths_literally() {
+    let world = World::new(&[HookName::Dir]);
+    std::fs::create_dir_all(world.path("t*/it's here")).unwrap();
+    std::fs::create_dir_all(world.path("tx/deeper")).unwrap();
+    std::fs::write(world.path("t*/.awsprofile"), "dev-alice\n").unwrap();
+    let script = "cd 't*'; prompt; show in\ncd \"it's here\"; prompt; show deeper\n\
+                  cd ../../tx/deeper; prompt; show sibling\n";
+    for sh in REAL {
+        let Some(out) = world.run(
+            sh,
+            &fixture("shell/config"),
+            &fixture("shell/credentials"),
+            script,
+        ) else {
+            continue;
+        };
+        assert!(out.status.success(), "{sh:?}: {}", common::stderr(&out));
+        let steps = steps(&common::stdout(&out));
+        assert_eq!(steps["in"].var("AWS_PROFILE"), Some("dev-alice"), "{sh:?}");
+        assert_eq!(steps["deeper"].runs, 1, "{sh:?}");
+        let sibling = &steps["sibling"];
+        assert_eq!(sibling.runs, 2, "{sh:?}");
+        assert_eq!(sibling.var("AWS_PROFILE"), None, "{sh:?}");
+        assert_eq!(sibling.var("AWSP_DIR_ROOT"), None, "{sh:?}");
+    }
+}

@@ -74,11 +74,6 @@ fn enter(root: &Path) -> Result<EnvChange> {
     let root_text = path_text(root)?;
     let home = home();
     let applied = dir::load(root, home.as_deref()).and_then(|file| {
-        let files = Files::load()?;
-        let set = files.parse()?;
-        if set.profile(&file.profile).is_none() {
-            return Err(unknown_profile(&files, &set, &file.profile));
-        }
         let mode = if file.creds {
             Mode::Creds
         } else {
