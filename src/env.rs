@@ -341,3 +341,48 @@ pub fn process_var(name: &str) -> Option<String> {
 pub fn process_env(name: &str) -> Option<String> {
     std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::Credentials;
+
+    #[test]
+    fn refresh_replaces_only_the_credentials() {
+        let now: &[(&str, &str)] = &[
+            ("AWS_ACCESS_KEY_ID", "OLD"),
+            ("AWS_SECRET_ACCESS_KEY", "old"),
+            ("AWS_SESSION_TOKEN", "old-token"),
+            ("AWS_SECURITY_TOKEN", "old-token"),
+            ("AWS_REGION", "eu-west-1"),
+            (AWSP_PROFILE, "p"),
+            (AWSP_PREVIOUS, "q"),
+            (AWSP_EXPIRATION, "100"),
+        ];
+        let current = |name: &str| {
+            now.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        };
+        let creds = Credentials {
+            access_key_id: "NEW".into(),
+            secret_access_key: "new".into(),
+            session_token: None,
+            expiration: None,
+            account_id: None,
+        };
+        let change = refresh(&current, &creds);
+        let ops = change.ops();
+        assert!(ops.contains(&EnvOp::Set("AWS_ACCESS_KEY_ID".into(), "NEW".into())));
+        for gone in ["AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", AWSP_EXPIRATION] {
+            assert!(ops.contains(&EnvOp::Unset(gone.into())), "{gone}: {ops:?}");
+        }
+        for kept in ["AWS_REGION", AWSP_PROFILE, AWSP_PREVIOUS, AWSP_MODE] {
+            assert!(
+                !ops.iter()
+                    .any(|op| matches!(op, EnvOp::Set(n, _) | EnvOp::Unset(n) if n == kept)),
+                "{kept}: {ops:?}"
+            );
+        }
+    }
+}

@@ -823,3 +823,44 @@ fn dir_hook_reads_paths_literally() {
         assert_eq!(sibling.var("AWSP_DIR_ROOT"), None, "{sh:?}");
     }
 }
+
+/// zsh: the hooks hold whatever options the user set (each function starts with `emulate -L
+/// zsh`), and say nothing.
+#[test]
+fn zsh_hooks_work_under_the_users_options() {
+    let world = dir_world();
+    for option in [
+        "ksh_arrays",
+        "sh_word_split",
+        "csh_junkie_quotes",
+        "no_unset",
+        "warn_create_global",
+        "rc_quotes",
+        "glob_subst",
+        "err_exit",
+    ] {
+        // Loaded again under the option, as from an rc file that sets it first.
+        let script = format!(
+            "setopt {option}\n. ./init.zsh\ncd proj/sub; prompt; preexec; show in\n\
+             cd ../../other; prompt; show out\n"
+        );
+        let Some(out) = world.run(
+            InitShell::Zsh,
+            &fixture("shell/config"),
+            &fixture("shell/credentials"),
+            &script,
+        ) else {
+            return;
+        };
+        assert_eq!(common::stderr(&out), "", "{option}");
+        assert!(out.status.success(), "{option}");
+        let steps = steps(&common::stdout(&out));
+        assert_eq!(
+            steps["in"].var("AWS_PROFILE"),
+            Some("dev-alice"),
+            "{option}"
+        );
+        assert_eq!(steps["out"].var("AWS_PROFILE"), None, "{option}");
+        assert_eq!(steps["out"].runs, 2, "{option}");
+    }
+}
