@@ -356,7 +356,8 @@ fn dir_hook_restores_no_profile() {
 
 /// A credential_process that counts its runs in `runs` and prints credentials expiring
 /// `FIRST` seconds from now on its first run and `LATER` seconds from now afterwards (or at
-/// `FIXED`, an RFC 3339 time, every time); with `FAIL_AFTER=1` every run after the first fails.
+/// `FIXED`, an RFC 3339 time, every time); with `FAIL_AFTER=1` every run after the first fails;
+/// with `TTY_AFTER=1` every run after the first reads a line from the terminal first.
 fn refresh_files(dir: &Path, env: &str) -> (PathBuf, PathBuf) {
     let process = dir.join("creds.sh");
     let runs = dir.join("runs");
@@ -367,6 +368,7 @@ fn refresh_files(dir: &Path, env: &str) -> (PathBuf, PathBuf) {
              n=$(( $(wc -l <'{runs}' 2>/dev/null || echo 0) + 1 ))\necho run >>'{runs}'\n\
              echo 'chatter on stderr' >&2\n\
              if [ \"$n\" -gt 1 ] && [ \"${{FAIL_AFTER-}}\" = 1 ]; then exit 3; fi\n\
+             if [ \"$n\" -gt 1 ] && [ \"${{TTY_AFTER-}}\" = 1 ]; then IFS= read -r c </dev/tty || exit 9; fi\n\
              if [ \"$n\" -eq 1 ]; then s=$FIRST; else s=$LATER; fi\n\
              at=${{FIXED:-$(date -u -d \"@$(( $(date +%s) + s ))\" +%Y-%m-%dT%H:%M:%SZ)}}\n\
              printf '{{\"Version\":1,\"AccessKeyId\":\"AKIDPROC%04d\",\"SecretAccessKey\":\"secret%d\",\"SessionToken\":\"token%d\",\"Expiration\":\"%s\"}}' \"$n\" \"$n\" \"$n\" \"$at\"\n",
@@ -862,5 +864,177 @@ fn zsh_hooks_work_under_the_users_options() {
         );
         assert_eq!(steps["out"].var("AWS_PROFILE"), None, "{option}");
         assert_eq!(steps["out"].runs, 2, "{option}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interactive shells on a terminal (tmux)
+
+/// A tmux server of our own running one interactive shell; killed on drop.
+struct Tmux {
+    socket: PathBuf,
+    tmux: PathBuf,
+}
+
+impl Tmux {
+    fn start(world: &World, config: &Path, shell: &[&str]) -> Option<Tmux> {
+        let tmux = require_tool("tmux")?;
+        let program = require_tool(shell[0])?;
+        // One socket per shell: a server just killed may still hold the previous one.
+        let socket = world.path(&format!("tmux-{}.sock", shell[0]));
+        let out = Command::new(&tmux)
+            .arg("-S")
+            .arg(&socket)
+            .args([
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-x",
+                "200",
+                "-y",
+                "50",
+            ])
+            .arg("-c")
+            .arg(world.dir.path())
+            .arg("--")
+            .arg(program)
+            .args(&shell[1..])
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", world.dir.path())
+            .env("TERM", "xterm")
+            .env("LC_ALL", "C.UTF-8")
+            .env("XDG_CONFIG_HOME", world.path("xdg"))
+            .env("XDG_DATA_HOME", world.path("xdg"))
+            .env("AWS_CONFIG_FILE", config)
+            .env("AWS_SHARED_CREDENTIALS_FILE", world.path("no-credentials"))
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "tmux: {}", common::stderr(&out));
+        Some(Tmux { socket, tmux })
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        Command::new(&self.tmux)
+            .arg("-S")
+            .arg(&self.socket)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    fn screen(&self) -> String {
+        common::stdout(&self.tmux(&["capture-pane", "-p", "-J", "-S", "-", "-t", "0"]))
+    }
+
+    /// Type `line` and Enter, then wait until its `echo` of a marker has come out.
+    fn run(&self, line: &str, marker: &str) {
+        for text in [line, &format!("echo {marker}")] {
+            let out = self.tmux(&["send-keys", "-t", "0", "-l", "--", text]);
+            assert!(out.status.success(), "{}", common::stderr(&out));
+            self.tmux(&["send-keys", "-t", "0", "Enter"]);
+        }
+        let start = std::time::Instant::now();
+        while !self.screen().lines().any(|l| l.trim_end() == marker) {
+            if start.elapsed() > std::time::Duration::from_secs(15) {
+                panic!("timed out waiting for {marker}; screen:\n{}", self.screen());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.tmux(&["kill-server"]);
+    }
+}
+
+/// On a real terminal, with real prompts: Enter at an unchanged prompt starts no awsp; a
+/// refresh that would prompt (its credential_process reads /dev/tty on its second run) does
+/// not get the terminal, fails at once and says so in one line, once; `cd` into a tree and
+/// out of it switches and switches back.
+#[test]
+fn interactive_prompts_refresh_and_switch_without_prompting() {
+    let world = World::new(&[HookName::Dir, HookName::Refresh]);
+    let (config, process_runs) =
+        refresh_files(world.dir.path(), "FIRST=120 LATER=3600 TTY_AFTER=1");
+    std::fs::create_dir_all(world.path("proj/sub")).unwrap();
+    std::fs::write(world.path("proj/.awsprofile"), "dev-alice\n").unwrap();
+    let root = world.dir.path().display().to_string();
+    for (shell, setup) in [
+        (
+            &["bash", "--norc", "--noprofile", "-i"][..],
+            format!("PS1='$ '; . '{root}/init.bash'"),
+        ),
+        (
+            &["zsh", "-f", "-i"][..],
+            format!("PS1='$ '; . '{root}/init.zsh'"),
+        ),
+        (
+            &["fish", "--no-config", "-i"][..],
+            format!("function fish_prompt; echo '$ '; end; source '{root}/init.fish'"),
+        ),
+    ] {
+        std::fs::write(&process_runs, "").unwrap();
+        std::fs::write(world.path("count"), "").unwrap();
+        let Some(t) = Tmux::start(&world, &config, shell) else {
+            continue;
+        };
+        let awsp_runs = || runs(&world.path("count"));
+        t.run(&setup, "loaded");
+        assert_eq!(awsp_runs(), 0, "{shell:?}: loading starts nothing");
+        t.run("awsp use proc --creds", "used");
+        // The prompt after `use` refreshed (the process's second run), which failed.
+        assert_eq!(runs(&process_runs), 2, "{shell:?}:\n{}", t.screen());
+        assert_eq!(awsp_runs(), 2, "{shell:?}:\n{}", t.screen());
+        for i in 0..3 {
+            t.run("", &format!("idle-{i}"));
+        }
+        assert_eq!(
+            awsp_runs(),
+            2,
+            "{shell:?}: prompts start nothing:\n{}",
+            t.screen()
+        );
+        let screen = t.screen();
+        let said: Vec<&str> = screen
+            .lines()
+            .filter(|l| l.starts_with("awsp: the credentials of 'proc' were not refreshed"))
+            .collect();
+        assert_eq!(said.len(), 1, "{shell:?}:\n{screen}");
+        assert!(
+            said[0].contains("it may need you"),
+            "{shell:?}: {}",
+            said[0]
+        );
+        t.run("cd proj/sub", "in");
+        t.run("printf 'profile:%s\\n' \"$AWS_PROFILE\"", "shown-in");
+        assert!(
+            t.screen().contains("profile:dev-alice"),
+            "{shell:?}:\n{}",
+            t.screen()
+        );
+        assert_eq!(awsp_runs(), 3, "{shell:?}:\n{}", t.screen());
+        // Back to proc's credentials: switching back resolves them again, unattended; the
+        // process would read the terminal, so this fails, says so, and leaves nothing stale.
+        t.run("cd /", "out");
+        t.run("printf 'key:%s\\n' \"$AWS_ACCESS_KEY_ID\"", "shown-out");
+        assert_eq!(awsp_runs(), 4, "{shell:?}:\n{}", t.screen());
+        assert_eq!(runs(&process_runs), 3, "{shell:?}");
+        let screen = t.screen();
+        assert!(
+            screen.lines().any(|l| l.trim_end() == "key:"),
+            "{shell:?}:\n{screen}"
+        );
+        assert!(
+            screen
+                .lines()
+                .any(|l| l.starts_with("awsp: could not switch back to 'proc'")),
+            "{shell:?}:\n{screen}"
+        );
     }
 }
