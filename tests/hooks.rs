@@ -930,7 +930,8 @@ impl Tmux {
         common::stdout(&self.tmux(&["capture-pane", "-p", "-J", "-S", "-", "-t", "0"]))
     }
 
-    /// Type `line` and Enter, then wait until its `echo` of a marker has come out.
+    /// Type `line` and Enter, then wait until its `echo` of a marker has come out. (The echo
+    /// is typed ahead: the terminal may show it in front of what `line` prints.)
     fn run(&self, line: &str, marker: &str) {
         for text in [line, &format!("echo {marker}")] {
             let out = self.tmux(&["send-keys", "-t", "0", "-l", "--", text]);
@@ -1003,7 +1004,7 @@ fn interactive_prompts_refresh_and_switch_without_prompting() {
         let screen = t.screen();
         let said: Vec<&str> = screen
             .lines()
-            .filter(|l| l.starts_with("awsp: the credentials of 'proc' were not refreshed"))
+            .filter(|l| l.contains("awsp: the credentials of 'proc' were not refreshed"))
             .collect();
         assert_eq!(said.len(), 1, "{shell:?}:\n{screen}");
         assert!(
@@ -1027,13 +1028,13 @@ fn interactive_prompts_refresh_and_switch_without_prompting() {
         assert_eq!(runs(&process_runs), 3, "{shell:?}");
         let screen = t.screen();
         assert!(
-            screen.lines().any(|l| l.trim_end() == "key:"),
+            screen.lines().any(|l| l.trim_end().ends_with("key:")),
             "{shell:?}:\n{screen}"
         );
         assert!(
             screen
                 .lines()
-                .any(|l| l.starts_with("awsp: could not switch back to 'proc'")),
+                .any(|l| l.contains("awsp: could not switch back to 'proc'")),
             "{shell:?}:\n{screen}"
         );
     }
