@@ -131,12 +131,13 @@ fn completion_template(shell: InitShell) -> &'static str {
     }
 }
 
-fn hooks_template(shell: InitShell) -> &'static str {
+/// The shell's hooks file; `None` for a shell that has none yet (then `--hook` is an error).
+fn hooks_template(shell: InitShell) -> Option<&'static str> {
     match shell {
-        InitShell::Bash => BASH_HOOKS,
-        InitShell::Zsh => ZSH_HOOKS,
-        InitShell::Fish => FISH_HOOKS,
-        InitShell::Powershell => POWERSHELL_HOOKS,
+        InitShell::Bash => Some(BASH_HOOKS),
+        InitShell::Zsh => Some(ZSH_HOOKS),
+        InitShell::Fish => Some(FISH_HOOKS),
+        InitShell::Powershell => Some(POWERSHELL_HOOKS),
     }
 }
 
@@ -150,11 +151,11 @@ fn hooks_template(shell: InitShell) -> &'static str {
 /// numbers.
 fn render_hooks(shell: InitShell, hooks: &[HookName]) -> String {
     let mut out = String::new();
-    if hooks.is_empty() {
+    let Some(template) = hooks_template(shell).filter(|_| !hooks.is_empty()) else {
         return out;
-    }
+    };
     let mut keep = false;
-    for line in hooks_template(shell).lines() {
+    for line in template.lines() {
         if let Some(name) = line.strip_prefix("# awsp-hook: ") {
             keep = match name.trim() {
                 "any" => true,
@@ -239,6 +240,12 @@ pub fn render_completions(shell: InitShell, cmd: &str) -> String {
 
 pub fn run(args: &InitArgs, out: &mut Vec<u8>) -> Result<()> {
     check_name(&args.cmd)?;
+    if !args.hook.is_empty() && hooks_template(args.shell).is_none() {
+        bail!(
+            "--hook is not available for {} yet",
+            Shell::from(args.shell).name()
+        );
+    }
     let text = render_with_hooks(args.shell, &args.cmd, &binary_call()?, &args.hook);
     out.extend_from_slice(text.as_bytes());
     Ok(())
