@@ -1039,3 +1039,27 @@ fn interactive_prompts_refresh_and_switch_without_prompting() {
         );
     }
 }
+
+/// zsh and fish also refresh just before a command (preexec), so that a command typed after
+/// the prompt sat idle gets fresh credentials; bash has no preexec (the next prompt does it).
+#[test]
+fn refresh_runs_before_a_command_in_zsh_and_fish() {
+    let world = World::new(&[HookName::Refresh]);
+    let (config, process_runs) = refresh_files(world.dir.path(), "FIRST=120 LATER=3600");
+    let none = world.path("no-credentials");
+    for sh in [InitShell::Zsh, InitShell::Fish] {
+        std::fs::write(&process_runs, "").unwrap();
+        let script = "awsp use proc --creds; show used\npreexec; show pre\n";
+        let Some(out) = world.run(sh, &config, &none, script) else {
+            continue;
+        };
+        assert!(out.status.success(), "{sh:?}: {}", common::stderr(&out));
+        let steps = steps(&common::stdout(&out));
+        assert_eq!(steps["pre"].runs, steps["used"].runs + 1, "{sh:?}");
+        assert_eq!(
+            steps["pre"].var("AWS_ACCESS_KEY_ID"),
+            Some("AKIDPROC0002"),
+            "{sh:?}"
+        );
+    }
+}
