@@ -54,3 +54,23 @@ pub fn check_may_prompt(what: &str) -> Result<(), NeedsUser> {
 pub fn needs_user(err: &anyhow::Error) -> Option<&NeedsUser> {
     err.chain().find_map(|e| e.downcast_ref::<NeedsUser>())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context;
+
+    #[test]
+    fn needs_user_is_found_under_context() {
+        let err = anyhow::Error::new(NeedsUser {
+            what: "an MFA code".into(),
+        })
+        .context("profile 'p'");
+        assert_eq!(
+            needs_user(&err).map(|n| n.what.as_str()),
+            Some("an MFA code")
+        );
+        let other: anyhow::Result<()> = Err(anyhow::anyhow!("boom"));
+        assert!(needs_user(&other.context("x").unwrap_err()).is_none());
+    }
+}
