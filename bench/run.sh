@@ -77,6 +77,37 @@ hf=(hyperfine --shell=none --warmup "$warmup" --runs "$runs" --style basic)
 	-n "awsp show $last" "$awsp show $last" \
 	-n "naive show $last" "$naive show $last" \
 	-n "awsp use $last" "$awsp use $last --shell bash"
+
+echo "== writes (hyperfine, $runs runs, each from a fresh copy of the files)"
+# import into a static profile in the middle of the credentials file (an update in place) and
+# config set on the last profile of the config file; --prepare restores the file before each
+# run so that every run really writes (lock, read, edit, temporary file, fsync, rename).
+w=$out/write
+mkdir -p "$w"
+cp "$out/config" "$out/credentials" "$w/"
+mid=$(sed -n 's/^\[\(.*\)\]$/\1/p' "$out/credentials" |
+	awk -v n="$(grep -c '^\[' "$out/credentials")" 'NR == int(n / 2)')
+cat >"$out/sts.json" <<'JSON'
+{"Credentials": {"AccessKeyId": "ASIABENCHMARK0000000", "SecretAccessKey": "benchSecret0000000000000000000000000000000",
+ "SessionToken": "IQoJb3JpZ2luX2VjEBenchmarkToken//0000000000000000000000000000000000000000==",
+ "Expiration": "2030-01-01T00:00:00+00:00"}}
+JSON
+(
+	export AWS_CONFIG_FILE=$w/config AWS_SHARED_CREDENTIALS_FILE=$w/credentials
+	"$awsp" import "$mid" "$out/sts.json" 2>/dev/null
+	[[ $("$awsp" config get "$mid" aws_access_key_id) == ASIABENCHMARK0000000 ]]
+	"$awsp" config set "$last" region eu-north-1
+	[[ $("$awsp" config get "$last" region) == eu-north-1 ]]
+	echo "writes: import into $mid and config set on $last work"
+	"${hf[@]}" \
+		--export-markdown "$out/writes.md" --export-json "$out/writes.json" \
+		--prepare "cp $out/credentials $w/credentials" \
+		-n "awsp import $mid" "$awsp import $mid $out/sts.json" \
+		--prepare "cp $out/config $w/config" \
+		-n "awsp config set $last region" "$awsp config set $last region eu-north-1"
+)
+echo "$mid" >"$out/write-profile.txt"
+
 small_env
 "${hf[@]}" \
 	--export-markdown "$out/small.md" --export-json "$out/small.json" \
@@ -128,7 +159,8 @@ import json, os, sys
 
 out, last = sys.argv[1], sys.argv[2]
 res = {}
-for name in ("large", "small"):
+mid = open(os.path.join(out, "write-profile.txt")).read().strip()
+for name in ("large", "small", "writes"):
     with open(os.path.join(out, f"{name}.json")) as f:
         for r in json.load(f)["results"]:
             res[r["command"]] = r
@@ -175,6 +207,12 @@ for cmd in ("awsp list", f"awsp show {last}", f"awsp use {last}"):
     met = rss[cmd] <= 8 * 1024
     ok &= met
     print(f"- {cmd}: peak RSS {rss[cmd]} KiB: {'met' if met else 'MISSED'}")
+print("\nWrites into the 10,000-profile files (lock, read, edit, fsync'd atomic replace), target < 20 ms:")
+for cmd in (f"awsp import {mid}", f"awsp config set {last} region"):
+    r = res[cmd]
+    met = r["mean"] < 0.020
+    ok &= met
+    print(f"- `{cmd}`: {ms(r)}: {'met' if met else 'MISSED'}")
 print(f"\nStartup (examples/aws, 2 small files): {ms(res['awsp list (examples/aws)'])}.")
 print("All targets met." if ok else "Some targets MISSED.")
 EOF

@@ -1,8 +1,11 @@
-//! Every clap type in one place; completions are generated from these.
+//! Every clap type in one place; completions and the man page are generated from these.
+//!
+//! [`command`] adds what the types do not say: the order of `awsp help` (everyday commands
+//! first) and each command's examples, in one table ([`HELP`]) rather than on the variants.
 
 use std::ffi::OsString;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 
 #[derive(Debug, Parser)]
@@ -33,6 +36,12 @@ pub enum Command {
     Show(ShowArgs),
     /// Show the active profile, its region and the files in use
     Current(CurrentArgs),
+    /// Check the AWS files and the environment: what is wrong, where, and how to fix it
+    ///
+    /// Each finding names the file and line (or the environment), its severity (error, warning
+    /// or info), a stable code and how to fix it; among them, what the AWS CLI (botocore) reads
+    /// differently from the SDKs. The exit status is 1 when any finding is an error, else 0.
+    Doctor(DoctorArgs),
     /// Switch this shell to a profile (prints shell code to eval)
     Use(UseArgs),
     /// Clear every variable awsp manages (prints shell code to eval)
@@ -48,8 +57,26 @@ pub enum Command {
     Hook(HookArgs),
     /// Run a command with a profile's credentials in its environment
     Exec(ExecArgs),
+    /// Ask AWS who the credentials are (STS GetCallerIdentity)
+    Whoami(WhoamiArgs),
+    /// Print a profile's resolved credentials for other tools (process, env or json format)
+    Creds(CredsArgs),
+    /// Sign in to IAM Identity Center (SSO) for a profile's session, as `aws sso login` does
+    Login(LoginArgs),
+    /// Remove cached IAM Identity Center tokens: one profile's session, or all
+    Logout(LogoutArgs),
     /// Print the completion script for a shell (the integration from `init` includes it)
     Completions(CompletionsArgs),
+    /// Set, get or unset one setting of a profile or SSO session
+    Config(ConfigArgs),
+    /// Write credentials (JSON from `aws sts`, credential_process output, or AWS_* variables) into a profile
+    Import(ImportArgs),
+    /// Create a profile with static keys, asking on the terminal (like `aws configure`)
+    Add(AddArgs),
+    /// Remove a profile from both files
+    Rm(RmArgs),
+    /// Rename a profile in both files, and every `source_profile` that names it
+    Rename(RenameArgs),
     /// Completion candidates for the words of a command line (used by the completion scripts)
     #[command(hide = true)]
     Complete(CompleteArgs),
@@ -93,6 +120,13 @@ pub struct CurrentArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// JSON: [{"severity", "code", "file", "line", "message", "fix"}]
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct UseArgs {
     /// The profile to switch to; `-` switches back to the previous one
     #[arg(add = profile_candidates(), value_name = "PROFILE", required_unless_present = "profile_option")]
@@ -108,6 +142,8 @@ pub struct UseArgs {
     /// Set this region instead of the profile's
     #[arg(long, value_name = "REGION", add = region_candidates())]
     pub region: Option<String>,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
     #[command(flatten)]
     pub shell: ShellArg,
     /// Through the integration: do not say on the terminal what was switched to
@@ -135,6 +171,68 @@ pub enum HookCommand {
     },
     /// Refresh the exported credentials of the active profile if they expire within 5 minutes
     Refresh,
+}
+
+/// How credentials that need AWS are fetched.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FetchArgs {
+    /// The MFA code for a role with mfa_serial (else it is asked on the terminal)
+    #[arg(long, value_name = "CODE")]
+    pub mfa_token: Option<String>,
+    /// Ignore cached credentials and fetch new ones
+    #[arg(long)]
+    pub refresh: bool,
+    /// For static keys with mfa_serial: an MFA session (STS GetSessionToken), cached
+    #[arg(long)]
+    pub mfa: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WhoamiArgs {
+    /// The profile to ask about [default: the current environment's credentials]
+    #[arg(add = profile_candidates())]
+    pub profile: Option<String>,
+    /// JSON: {"profile", "account", "arn", "user_id"}
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CredsArgs {
+    /// The profile whose credentials to print [default: AWS_PROFILE, else `default`]
+    #[arg(add = profile_candidates())]
+    pub profile: Option<String>,
+    /// process: the credential_process JSON; env: KEY=value lines; json: indented JSON
+    #[arg(long, value_enum, default_value = "process")]
+    pub format: CredsFormat,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The profile whose sso_session (or sso_start_url) to sign in to [default: AWS_PROFILE, else `default`]
+    #[arg(add = profile_candidates())]
+    pub profile: Option<String>,
+    /// Print the URL and code only; do not open a browser
+    #[arg(long)]
+    pub no_browser: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// The profile whose session to sign out of [default: every cached token]
+    #[arg(add = profile_candidates())]
+    pub profile: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CredsFormat {
+    Process,
+    Env,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -188,9 +286,176 @@ pub struct ExecArgs {
     /// Set this region instead of the profile's
     #[arg(long, value_name = "REGION", add = region_candidates())]
     pub region: Option<String>,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
     /// The command and its arguments
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<OsString>,
+}
+
+/// `awsp help` lists these commands first, in this order, each with its examples at the end of
+/// its `--help`; a command not named here follows them in the order of [`Command`].
+const HELP: &[(&str, &str)] = &[
+    (
+        "use",
+        "Examples:
+  awsp use dev-alice            # this shell now uses profile dev-alice
+  awsp use dev-bob --creds      # export dev-bob's temporary credentials instead
+  awsp use prod --region eu-west-1
+  awsp use -                    # back to the previous profile
+  eval \"$(awsp use dev-alice)\"  # without the shell integration (POSIX sh)",
+    ),
+    (
+        "current",
+        "Examples:
+  awsp current
+  awsp current --json | jq -r .region",
+    ),
+    (
+        "list",
+        "Examples:
+  awsp list
+  awsp ls --long
+  awsp list --json | jq -r '.profiles[] | select(.kind == \"sso\") | .name'",
+    ),
+    (
+        "show",
+        "Examples:
+  awsp show admin               # settings with file:line, and the credential chain
+  awsp show admin --json",
+    ),
+    (
+        "exec",
+        "Examples:
+  awsp exec dev-bob -- aws s3 ls
+  awsp exec prod --region us-east-1 -- terraform plan",
+    ),
+    (
+        "unset",
+        "Examples:
+  awsp unset                    # then `awsp use -` returns to the profile you had",
+    ),
+    (
+        "whoami",
+        "Examples:
+  awsp whoami                   # who the current environment's credentials are
+  awsp whoami prod --json
+  awsp whoami admin --mfa-token 123456",
+    ),
+    (
+        "creds",
+        "Examples:
+  awsp creds admin              # credential_process JSON, from the shared cache when valid
+  awsp creds admin --format env
+  credential_process = awsp creds base-mfa   # in another profile of ~/.aws/config",
+    ),
+    (
+        "login",
+        "Examples:
+  awsp login sso-dev            # IAM Identity Center sign-in (device flow)
+  awsp login sso-dev --no-browser",
+    ),
+    (
+        "logout",
+        "Examples:
+  awsp logout sso-dev           # forget the session's cached token
+  awsp logout                   # every cached token and SSO role credential",
+    ),
+    (
+        "config",
+        "Examples:
+  awsp config set dev-alice region eu-west-1
+  awsp config get dev-alice region
+  awsp config set sso-session.corp sso_region eu-west-1
+  awsp config unset dev-alice output --dry-run   # the diff, nothing written",
+    ),
+    (
+        "import",
+        "Examples:
+  aws sts assume-role --role-arn arn:aws:iam::123456789012:role/ops --role-session-name me \\
+    | awsp import ops-temp -
+  awsp import ops-temp creds.json --dry-run
+  awsp import ops-temp --from-env",
+    ),
+    (
+        "add",
+        "Examples:
+  awsp add dev-carol            # asks for the key id, the secret (not shown), region, output
+  printf '%s' \"$SECRET\" | awsp add ci --access-key-id AKIA... --secret-stdin --region us-east-1",
+    ),
+    (
+        "rm",
+        "Examples:
+  awsp rm old-profile           # asks first
+  awsp rm old-profile --yes --dry-run",
+    ),
+    (
+        "rename",
+        "Examples:
+  awsp rename dev dev-alice     # also every source_profile = dev",
+    ),
+    (
+        "doctor",
+        "Examples:
+  awsp doctor
+  awsp doctor --json | jq -r '.[] | select(.severity == \"error\") | .message'",
+    ),
+    (
+        "prompt",
+        "Examples:
+  awsp prompt                   # dev-alice 42m
+  In a prompt, prefer the integration's `awsp_prompt`: it starts no process.",
+    ),
+    (
+        "init",
+        "Examples:
+  eval \"$(awsp init bash)\"                            # in ~/.bashrc
+  eval \"$(awsp init zsh)\"                             # in ~/.zshrc
+  awsp init fish | source                             # in ~/.config/fish/config.fish
+  awsp init powershell | Out-String | Invoke-Expression  # in $PROFILE
+  eval \"$(awsp init zsh --cmd ap)\"                    # call it `ap` instead",
+    ),
+    (
+        "completions",
+        "Examples:
+  awsp completions zsh > ~/.zfunc/_awsp
+  awsp completions bash > /etc/bash_completion.d/awsp",
+    ),
+];
+
+const TOP_EXAMPLES: &str = "Examples:
+  eval \"$(awsp init zsh)\"      # once, in ~/.zshrc
+  awsp use dev-alice           # this shell is now dev-alice
+  awsp use dev-bob --creds     # export temporary credentials instead
+  awsp use -                   # back
+  awsp doctor                  # what is wrong with the setup, and how to fix it";
+
+/// The clap command with the help order and examples: `main` parses with it, and the man page
+/// is generated from it.
+pub fn command() -> clap::Command {
+    let mut cmd = Cli::command().after_help(TOP_EXAMPLES);
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    for (i, name) in names.iter().enumerate() {
+        let entry = HELP.iter().position(|(n, _)| n == name);
+        cmd = cmd.mut_subcommand(name, |sub| {
+            let sub = sub.display_order(entry.unwrap_or(HELP.len() + i));
+            match entry {
+                Some(at) => sub.after_help(HELP[at].1),
+                None => sub,
+            }
+        });
+    }
+    cmd
+}
+
+/// Parse the process arguments with [`command`], as `Cli::try_parse` does with the bare types.
+pub fn try_parse() -> Result<Cli, clap::Error> {
+    let mut cmd = command();
+    let matches = cmd.try_get_matches_from_mut(std::env::args_os())?;
+    Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))
 }
 
 /// The profile named by the positional argument or by `--profile` (clap requires exactly one).
@@ -223,6 +488,7 @@ impl ExecArgs {
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
+    /// The shell to print the completion script for
     #[arg(value_enum)]
     pub shell: InitShell,
     /// Name of the command to complete
@@ -241,6 +507,118 @@ pub struct CompleteArgs {
     /// The command line, split into words, starting with the command name
     #[arg(last = true)]
     pub words: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub action: ConfigAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Set KEY in PROFILE (secrets go to the credentials file, the rest to the config file)
+    Set {
+        /// The profile, or `sso-session.NAME` for an [sso-session NAME] section
+        #[arg(add = profile_candidates())]
+        profile: String,
+        key: String,
+        #[arg(allow_hyphen_values = true)]
+        value: String,
+        #[command(flatten)]
+        dry_run: DryRunArg,
+    },
+    /// Print the effective value of KEY in PROFILE (secrets masked unless --reveal)
+    Get {
+        /// The profile, or `sso-session.NAME`
+        #[arg(add = profile_candidates())]
+        profile: String,
+        key: String,
+        /// Show a secret instead of masking it
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Remove KEY from PROFILE (every occurrence, in duplicate sections too)
+    Unset {
+        /// The profile, or `sso-session.NAME`
+        #[arg(add = profile_candidates())]
+        profile: String,
+        key: String,
+        #[command(flatten)]
+        dry_run: DryRunArg,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DryRunArg {
+    /// Print what would change as a diff (secrets masked); write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The profile to write the credentials into (created when missing)
+    #[arg(add = profile_candidates())]
+    pub profile: String,
+    /// Where to read them from; `-` or nothing: standard input
+    #[arg(value_name = "FILE", conflicts_with = "from_env")]
+    pub file: Option<std::path::PathBuf>,
+    /// Take AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and
+    /// AWS_CREDENTIAL_EXPIRATION from this process's environment
+    #[arg(long)]
+    pub from_env: bool,
+    #[command(flatten)]
+    pub dry_run: DryRunArg,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The profile to create
+    pub profile: String,
+    /// The access key id (else asked on the terminal)
+    #[arg(long, value_name = "ID")]
+    pub access_key_id: Option<String>,
+    /// Read the secret access key from standard input (else asked on the terminal, not echoed)
+    #[arg(long)]
+    pub secret_stdin: bool,
+    /// The profile's region
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// The profile's output format (json, text, table, yaml)
+    #[arg(long, value_name = "FORMAT")]
+    pub output: Option<String>,
+    /// Overwrite the keys of an existing profile
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub dry_run: DryRunArg,
+}
+
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    /// The profile to remove
+    #[arg(add = profile_candidates())]
+    pub profile: String,
+    /// Do not ask for confirmation
+    #[arg(short, long)]
+    pub yes: bool,
+    /// Remove it even when other profiles use it as their source_profile
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub dry_run: DryRunArg,
+}
+
+#[derive(Debug, Args)]
+pub struct RenameArgs {
+    /// The profile's current name
+    #[arg(add = profile_candidates())]
+    pub old: String,
+    /// Its new name
+    pub new: String,
+    #[command(flatten)]
+    pub dry_run: DryRunArg,
 }
 
 /// Shells that `use` and `unset` can emit code for.

@@ -15,15 +15,31 @@ pub mod secret;
 pub mod shell;
 pub mod terminal;
 
+/// The user cancelled (Ctrl-C at a prompt, Esc in a picker): `main` exits 130 after printing the
+/// message, as a shell does for SIGINT.
+#[derive(Debug)]
+pub struct Cancelled(pub String);
+
+impl std::fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Cancelled {}
+
 /// Write one line to stderr, ignoring a failed write: stderr may be closed or a full device,
 /// and `eprintln!` would then panic, which aborts a release build. Every diagnostic in `src/`
 /// goes through [`errln!`].
+///
+/// The line is written through [`terminal::escaped`]: diagnostics quote names, values from
+/// files and messages from servers, and no control character in them may reach the terminal.
 pub fn write_stderr(args: std::fmt::Arguments<'_>) {
     use std::io::Write;
-    let mut stderr = std::io::stderr().lock();
-    let _ = stderr
-        .write_fmt(args)
-        .and_then(|()| stderr.write_all(b"\n"));
+    let line = std::fmt::format(args);
+    let mut line = terminal::escaped(&line).into_owned();
+    line.push('\n');
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
 /// `eprintln!` that never panics: see [`write_stderr`].

@@ -8,8 +8,6 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use awsp::cli::{Cli, Command};
 use awsp::cmd;
 
@@ -18,6 +16,7 @@ fn run(cli: &Cli, out: &mut Vec<u8>) -> anyhow::Result<Option<i32>> {
         Command::List(args) => cmd::list::run(args, out)?,
         Command::Show(args) => cmd::show::run(args, out)?,
         Command::Current(args) => cmd::current::run(args, out)?,
+        Command::Doctor(args) => return cmd::doctor::run(args, out).map(Some),
         Command::Use(args) => cmd::r#use::run(args, cli.wrapper, out)?,
         Command::Unset(args) => cmd::unset::run(args, cli.wrapper, out),
         Command::Init(args) => cmd::init::run(args, out)?,
@@ -27,6 +26,15 @@ fn run(cli: &Cli, out: &mut Vec<u8>) -> anyhow::Result<Option<i32>> {
         Command::Completions(args) => cmd::init::run_completions(args, out)?,
         Command::Complete(args) => cmd::complete::run(args, out)?,
         Command::Exec(args) => return cmd::exec::run(args).map(Some),
+        Command::Whoami(args) => cmd::whoami::run(args, out)?,
+        Command::Creds(args) => cmd::creds::run(args, out)?,
+        Command::Login(args) => cmd::login::run(args)?,
+        Command::Logout(args) => cmd::login::run_logout(args)?,
+        Command::Config(args) => cmd::config::run(args, out)?,
+        Command::Import(args) => cmd::import::run(args, out)?,
+        Command::Add(args) => cmd::add::run(args, out)?,
+        Command::Rm(args) => return cmd::rm::run(args, out),
+        Command::Rename(args) => cmd::rename::run(args, out)?,
     }
     Ok(None)
 }
@@ -38,7 +46,7 @@ fn is_broken_pipe(err: &std::io::Error) -> bool {
 fn main() -> ExitCode {
     // clap's own `exit` ignores a failed write of help or an error; a full or closed stdout
     // or stderr must still fail (a closed stdout pipe excepted).
-    let cli = match Cli::try_parse() {
+    let cli = match awsp::cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
             let code = err.exit_code();
@@ -72,7 +80,11 @@ fn main() -> ExitCode {
             let message = format!("{err:#}");
             let message = awsp::terminal::escaped(&message);
             awsp::errln!("awsp: {message}");
-            ExitCode::FAILURE
+            if err.chain().any(|cause| cause.is::<awsp::Cancelled>()) {
+                ExitCode::from(130)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

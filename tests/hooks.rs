@@ -1063,3 +1063,55 @@ fn refresh_runs_before_a_command_in_zsh_and_fish() {
         );
     }
 }
+
+/// A role with `mfa_serial`: unattended, awsp does not ask for the code (no terminal is
+/// opened, no call is made) and the refresh says what it would need.
+#[test]
+fn refresh_that_needs_an_mfa_code_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        "[profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = s\n\n\
+         [profile mfa-role]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = base\n\
+         mfa_serial = arn:aws:iam::123456789012:mfa/me\nregion = us-east-1\n",
+    )
+    .unwrap();
+    let out = awsp_cmd(Some(&config), None)
+        .args(["use", "mfa-role", "--creds", "--no-prompt"])
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(
+        common::stderr(&out).contains(
+            "this needs an MFA code for arn:aws:iam::123456789012:mfa/me, and awsp may not ask now"
+        ),
+        "{}",
+        common::stderr(&out)
+    );
+    let soon = (awsp::cmd::prompt::now() + 60).to_string();
+    let out = awsp_cmd(Some(&config), None)
+        .args(["--wrapper", "bash", "hook", "refresh"])
+        .env("HOME", dir.path())
+        .env("AWSP_PROFILE", "mfa-role")
+        .env("AWSP_MODE", "creds")
+        .env("AWS_ACCESS_KEY_ID", "ASIAOLD")
+        .env("AWSP_EXPIRATION", &soon)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = common::stderr(&out);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr
+            .starts_with("awsp: the credentials of 'mfa-role' were not refreshed (they expire in ")
+            && stderr.contains("that needs an MFA code for arn:aws:iam::123456789012:mfa/me")
+            && stderr
+                .trim_end()
+                .ends_with("run `awsp use mfa-role --creds`"),
+        "{stderr}"
+    );
+}

@@ -564,3 +564,18 @@ fn a_credential_process_can_prompt_on_the_terminal() {
         "code: {code}\nterminal: {terminal}"
     );
 }
+
+/// Ctrl-C at a credential_process's prompt reaches only its process group (it holds the
+/// terminal): awsp reports the interruption and exits 130, as a shell would, with no code.
+#[test]
+fn a_credential_process_interrupted_by_ctrl_c_is_exit_130() {
+    let h = helpers(&[("interrupted", "kill -INT $$")]);
+    let run = run_within(
+        h.cmd(&["use", "interrupted", "--creds"]),
+        Duration::from_secs(20),
+    );
+    assert_eq!(run.status.code(), Some(130), "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("was interrupted"), "{}", run.stderr);
+}

@@ -548,6 +548,8 @@ fn check_scenario(sh: InitShell, steps: &BTreeMap<String, Step>) {
                     // What `awsp use -` returns to after the unset.
                     | "AWSP_PREVIOUS"
                     | "AWSP_PREVIOUS_MODE"
+                    // The harness's dead endpoint (tests/common): not awsp's to unset.
+                    | "AWS_ENDPOINT_URL"
             )
         })
         .collect();
@@ -1367,6 +1369,42 @@ fn readme_zsh_prompt() -> String {
         .take(2)
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The README's two bash prompt lines, as a user would copy them.
+fn readme_bash_prompt() -> String {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let start = readme
+        .find("\n# bash: no subshell")
+        .expect("README: the bash prompt example")
+        + 1;
+    readme[start..]
+        .lines()
+        .skip(1)
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The README's bash prompt keeps what PROMPT_COMMAND already ran (added in front of it) and
+/// the last command's status, and shows the segment.
+#[test]
+fn bash_readme_prompt_keeps_the_users_prompt_command() {
+    let script = format!(
+        "{}\nPROMPT_COMMAND='__user_pc=$?'\n{}\nexport AWS_PROFILE=dev-alice\n\
+         (exit 3); eval \"$PROMPT_COMMAND\"\nprintf '%s|%s|%s\\n' \"$AWSP_SEGMENT\" \"$__user_pc\" \"${{PS1@P}}\"",
+        load_line(InitShell::Bash),
+        readme_bash_prompt()
+    );
+    let Some(out) = run(InitShell::Bash, &script) else {
+        return;
+    };
+    assert!(out.stderr.is_empty(), "{}", common::stderr(&out));
+    let text = common::stdout(&out);
+    assert!(
+        text.starts_with("dev-alice|3|(dev-alice) "),
+        "segment, the user's own PROMPT_COMMAND with the status, the rendered PS1: {text:?}"
+    );
 }
 
 /// With the README's zsh prompt (`prompt_subst`), a profile named with prompt sequences

@@ -502,8 +502,8 @@ fn errors_leave_the_environment_unchanged() {
         "the output is not echoed: {err}"
     );
     sh.assert_fails(&["use", "process-expired", "--creds"], "expired");
-    sh.assert_fails(&["use", "role", "--creds"], "not supported yet");
-    sh.assert_fails(&["use", "sso", "--creds"], "not supported yet");
+    sh.assert_fails(&["use", "role", "--creds"], "could not assume role");
+    sh.assert_fails(&["use", "sso", "--creds"], "run `awsp login sso`");
     sh.assert_fails(&["use", "statik", "--creds"], "did you mean 'static'");
     sh.assert_vars(&[("AWSP_PROFILE", "session"), ("AWS_SESSION_TOKEN", "zz1")]);
 }
@@ -815,7 +815,7 @@ fn exec_exits_with_the_command_status() {
             &["exec", "statik", "--", "true"][..],
             "did you mean 'static'",
         ),
-        (&["exec", "sso", "--", "true"], "not supported yet"),
+        (&["exec", "sso", "--", "true"], "run `awsp login sso`"),
         (&["exec", "process-expired", "--", "true"], "expired"),
     ] {
         let out = exec(&sh, args, "");

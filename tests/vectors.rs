@@ -168,6 +168,7 @@ fn vector_step(step: &Step) -> Value {
         StepKind::CredentialProcess => {
             json!({"CredentialProcess": step.get("credential_process")})
         }
+        StepKind::Login => json!({"Login": step.get("login_session")}),
     }
 }
 

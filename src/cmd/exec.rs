@@ -10,7 +10,8 @@ use crate::env::{EnvOp, Mode};
 
 /// Returns the exit code to leave with (only when the command could not replace this process).
 pub fn run(args: &ExecArgs) -> Result<i32> {
-    let change = switch_change(args.profile(), Mode::Creds, args.region.as_deref())?;
+    let opts = crate::cmd::fetch_options(&args.fetch, args.region.as_deref());
+    let change = switch_change(args.profile(), Mode::Creds, args.region.as_deref(), &opts)?;
     let (program, rest) = args
         .command
         .split_first()

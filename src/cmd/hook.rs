@@ -25,7 +25,7 @@ use crate::cmd::r#use::{emit, feedback, switch_change, switched};
 use crate::cmd::{prompt, unknown_profile};
 use crate::config::{Files, dir};
 use crate::env::{self, EnvChange, Mode, process_env, process_var};
-use crate::resolve::{credentials, interaction};
+use crate::resolve::{FetchOptions, credentials, interaction};
 
 /// Credentials this close to their expiry (in seconds) are refreshed.
 pub const REFRESH_WINDOW_SECS: i64 = 300;
@@ -73,13 +73,14 @@ fn dir_change(pwd: &Path) -> Result<EnvChange> {
 fn enter(root: &Path) -> Result<EnvChange> {
     let root_text = path_text(root)?;
     let home = home();
+    let opts = FetchOptions::default();
     let applied = dir::load(root, home.as_deref()).and_then(|file| {
         let mode = if file.creds {
             Mode::Creds
         } else {
             Mode::Profile
         };
-        let change = switch_change(&file.profile, mode, file.region.as_deref())?;
+        let change = switch_change(&file.profile, mode, file.region.as_deref(), &opts)?;
         Ok((file, change))
     });
     let mut change = match applied {
@@ -139,15 +140,18 @@ fn leave() -> EnvChange {
     let profile = process_var(env::AWSP_DIR_BEFORE_PROFILE);
     let region = process_var(env::AWSP_DIR_BEFORE_REGION);
     let mut change = match (before.as_deref().and_then(Mode::from_name), profile) {
-        (Some(mode), Some(profile)) => match switch_change(&profile, mode, region.as_deref()) {
-            Ok(change) => change,
-            Err(err) => {
-                let message =
-                    format!("could not switch back to '{profile}' ({err:#}); no profile is active");
-                crate::errln!("awsp: {}", crate::terminal::escaped(&message));
-                env::clear(&process_env)
+        (Some(mode), Some(profile)) => {
+            match switch_change(&profile, mode, region.as_deref(), &FetchOptions::default()) {
+                Ok(change) => change,
+                Err(err) => {
+                    let message = format!(
+                        "could not switch back to '{profile}' ({err:#}); no profile is active"
+                    );
+                    crate::errln!("awsp: {}", crate::terminal::escaped(&message));
+                    env::clear(&process_env)
+                }
             }
-        },
+        }
         _ if before.is_some() => env::clear(&process_env),
         _ => EnvChange::new(),
     };

@@ -1,17 +1,27 @@
 //! One module per subcommand. Each writes its stdout into a buffer that `main` prints only
 //! when the command succeeded, so a failing command never leaves half its output to be eval'd.
 
+pub mod add;
 pub mod complete;
+pub mod config;
+pub mod creds;
 pub mod current;
+pub mod doctor;
 pub mod exec;
 pub mod here;
 pub mod hook;
+pub mod import;
 pub mod init;
 pub mod list;
+pub mod login;
 pub mod prompt;
+pub mod rename;
+pub mod rm;
 pub mod show;
 pub mod unset;
 pub mod r#use;
+pub mod whoami;
+pub mod write;
 
 use anyhow::{Result, anyhow};
 
@@ -64,6 +74,19 @@ pub fn unknown_profile(files: &Files, set: &ProfileSet<'_>, name: &str) -> anyho
             "profile '{name}' not found; did you mean {}?",
             names.join(" or ")
         )
+    }
+}
+
+/// The fetch options of `--mfa-token`, `--refresh` and `--region`.
+pub fn fetch_options(
+    args: &crate::cli::FetchArgs,
+    region: Option<&str>,
+) -> crate::resolve::FetchOptions {
+    crate::resolve::FetchOptions {
+        mfa_token: args.mfa_token.clone(),
+        refresh: args.refresh,
+        region: region.map(str::to_string),
+        mfa_session: args.mfa,
     }
 }
 

@@ -10,7 +10,7 @@ use crate::cli::ShowArgs;
 use crate::cmd::list::{SettingsJson, defined_at};
 use crate::cmd::{human, json_line, unknown_profile};
 use crate::config::Files;
-use crate::resolve::{Step, kind_of, resolve};
+use crate::resolve::{Step, kind_of, resolve_for_credentials};
 use crate::secret::shown;
 
 pub fn run(args: &ShowArgs, out: &mut Vec<u8>) -> Result<()> {
@@ -20,7 +20,7 @@ pub fn run(args: &ShowArgs, out: &mut Vec<u8>) -> Result<()> {
     let profile = set
         .profile(name)
         .ok_or_else(|| unknown_profile(&files, &set, name))?;
-    let chain = resolve(&set, profile.name());
+    let chain = resolve_for_credentials(&set, profile.name());
     if args.json {
         let steps: Option<Vec<StepJson<'_>>> = chain.as_ref().ok().map(|steps| {
             steps
@@ -50,6 +50,13 @@ pub fn run(args: &ShowArgs, out: &mut Vec<u8>) -> Result<()> {
     writeln!(text, "kind      {}", kind_of(&profile))?;
     writeln!(text, "region    {}", profile.get("region").unwrap_or("-"))?;
     writeln!(text, "defined   {}", defined_at(profile.sources()))?;
+    if let Some((at, when)) = crate::cmd::import::expiry(&profile) {
+        writeln!(
+            text,
+            "expires   {} ({when})",
+            crate::cmd::import::rfc3339(at)
+        )?;
+    }
     let settings = profile.settings();
     writeln!(text, "\nsettings")?;
     if settings.is_empty() {

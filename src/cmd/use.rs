@@ -8,7 +8,9 @@ use crate::cli::{ShellArg, ShellName, UseArgs};
 use crate::cmd::{prompt, unknown_profile};
 use crate::config::Files;
 use crate::env::{self, EnvChange, EnvOp, Mode, Target, process_var};
-use crate::resolve::{ChainError, credentials, resolve};
+use crate::resolve::{
+    ChainError, FetchOptions, StepKind, credentials_with, resolve_for_credentials,
+};
 use crate::shell::Shell;
 
 pub fn run(args: &UseArgs, wrapper: Option<ShellName>, out: &mut Vec<u8>) -> Result<()> {
@@ -28,7 +30,8 @@ pub fn run(args: &UseArgs, wrapper: Option<ShellName>, out: &mut Vec<u8>) -> Res
     if args.no_prompt {
         crate::resolve::interaction::forbid_prompts();
     }
-    let change = switch_change(&name, mode, args.region.as_deref())?;
+    let opts = crate::cmd::fetch_options(&args.fetch, args.region.as_deref());
+    let change = switch_change(&name, mode, args.region.as_deref(), &opts)?;
     emit(&args.shell, wrapper, &change, out);
     if wrapper.is_some() {
         feedback(args.quiet, &switched(&change, &process_var));
@@ -95,18 +98,34 @@ pub fn switched(change: &EnvChange, current: &dyn Fn(&str) -> Option<String>) ->
 
 /// The environment change that switches to profile `name` in `mode`, from the process
 /// environment: the profile must exist, and in `Creds` mode its credentials are resolved now.
-pub fn switch_change(name: &str, mode: Mode, region: Option<&str>) -> Result<EnvChange> {
+pub fn switch_change(
+    name: &str,
+    mode: Mode,
+    region: Option<&str>,
+    opts: &FetchOptions,
+) -> Result<EnvChange> {
     let files = Files::load()?;
     let set = files.parse()?;
     let profile = set
         .profile(name)
         .ok_or_else(|| unknown_profile(&files, &set, name))?;
+    if let Some((at, when)) = crate::cmd::import::expiry(&profile) {
+        if at <= time::OffsetDateTime::now_utc() {
+            crate::errln!(
+                "awsp: warning: the credentials of profile '{name}' {when} ({})",
+                crate::cmd::import::EXPIRES_KEY
+            );
+        }
+    }
     let creds = match mode {
-        Mode::Creds => Some(credentials(&set, profile.name())?),
+        Mode::Creds => Some(credentials_with(&set, profile.name(), opts)?),
         Mode::Profile => {
             // The switch is what was asked for, but every AWS command would fail: say why.
             // A profile with no credentials at all is fine (the SDKs go on to other sources).
-            match resolve(&set, profile.name()) {
+            match resolve_for_credentials(&set, profile.name()) {
+                Ok(chain) if chain[0].kind == StepKind::Sso => {
+                    crate::cmd::login::warn_without_token(&set, &chain[0].profile);
+                }
                 Err(ChainError::NoCredentials { .. }) | Ok(_) => {}
                 Err(err) => {
                     let warning = format!("profile '{name}' cannot give credentials: {err}");

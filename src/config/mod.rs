@@ -1,6 +1,7 @@
 //! The AWS config and credentials files: locate, read, parse, merge.
 
 pub mod dir;
+pub mod edit;
 pub mod locate;
 pub mod model;
 pub mod parse;
@@ -118,7 +119,7 @@ pub fn profile_names_for_completion() -> Vec<String> {
     }
 }
 
-fn read_source(kind: FileKind, path: &Path, locations: &Locations) -> Result<SourceFile> {
+pub fn read_source(kind: FileKind, path: &Path, locations: &Locations) -> Result<SourceFile> {
     let display = locations.display(path);
     let text = read_text(path, &display)?;
     Ok(SourceFile {
@@ -129,22 +130,36 @@ fn read_source(kind: FileKind, path: &Path, locations: &Locations) -> Result<Sou
     })
 }
 
-/// Read a whole file as UTF-8 text; a missing file is `None`. Anything else that is not a
-/// readable text file of sane size is an error that names the file (and line, for bad bytes).
-/// Only regular files are read, and `/dev/null` (as empty: people point the variables at it on
-/// purpose); a FIFO, socket or device is refused without blocking on it.
+/// Read a whole file as UTF-8 text, BOM removed; a missing file is `None`. Anything else that
+/// is not a readable text file of sane size is an error that names the file (and line, for bad
+/// bytes). Only regular files are read, and `/dev/null` (as empty: people point the variables at
+/// it on purpose); a FIFO, socket or device is refused without blocking on it.
 fn read_text(path: &Path, display: &str) -> Result<Option<String>> {
     read_text_within(path, display, MAX_FILE_BYTES, "an AWS file")
 }
 
 /// [`read_text`] with its own size limit: `max` bytes, and `what` names the kind of file in
-/// the message about a larger one (`an AWS file`).
+/// the message about a larger one (`an AWS file`). The BOM is removed.
 pub(crate) fn read_text_within(
     path: &Path,
     display: &str,
     max: u64,
     what: &str,
 ) -> Result<Option<String>> {
+    Ok(
+        read_with_bom(path, display, max, what)?.map(|text| match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        }),
+    )
+}
+
+/// As [`read_text`], keeping a BOM: what an edit must write back.
+pub(crate) fn read_text_with_bom(path: &Path, display: &str) -> Result<Option<String>> {
+    read_with_bom(path, display, MAX_FILE_BYTES, "an AWS file")
+}
+
+fn read_with_bom(path: &Path, display: &str, max: u64, what: &str) -> Result<Option<String>> {
     let file = match open_nonblocking(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -200,10 +215,6 @@ pub(crate) fn read_text_within(
         let line = 1 + text[..pos].matches('\n').count();
         bail!("{display}:{line}: contains a NUL byte; this is not a text file");
     }
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    };
     Ok(Some(text))
 }
 

@@ -61,6 +61,8 @@ struct Entry<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ignored {
     pub origin: Origin,
+    /// A stable name for the kind of problem, as `doctor` reports it.
+    pub code: &'static str,
     pub reason: String,
 }
 
@@ -174,11 +176,12 @@ impl<'a> ProfileSet<'a> {
                         file: file_idx,
                         section: section_idx,
                     }),
-                    Err(reason) => ignored_sections.push(Ignored {
+                    Err((code, reason)) => ignored_sections.push(Ignored {
                         origin: Origin {
                             file: kind,
                             line: section.line,
                         },
+                        code,
                         reason,
                     }),
                 }
@@ -309,6 +312,21 @@ impl<'a> ProfileSet<'a> {
         self.find(Class::SsoSession, name)
     }
 
+    /// A `[services NAME]` section of the config file (endpoint settings per service).
+    pub fn services(&self, name: &str) -> Option<Section<'a>> {
+        let entries: Vec<&Entry<'a>> = self
+            .entries
+            .iter()
+            .filter(|e| {
+                e.class == Class::Other
+                    && e.name == name
+                    && split_header(self.files[e.file].1.sections[e.section].header).0
+                        == Some("services")
+            })
+            .collect();
+        self.section_of(&entries)
+    }
+
     /// Sections the SDKs skip, in file order.
     pub fn ignored_sections(&self) -> &[Ignored] {
         &self.ignored_sections
@@ -326,6 +344,7 @@ impl<'a> ProfileSet<'a> {
                             file: *kind,
                             line: p.line,
                         },
+                        code: "invalid-key",
                         reason: format!("key `{}` ignored: not a valid identifier", p.key),
                     });
                 }
@@ -346,7 +365,7 @@ fn prefix_key(s: &str) -> u128 {
 }
 
 /// `[profile  name]` → (Some("profile"), "name"); `[name]` → (None, "name").
-fn split_header(header: &str) -> (Option<&str>, &str) {
+pub(crate) fn split_header(header: &str) -> (Option<&str>, &str) {
     let header = parse::trim(header);
     match memchr::memchr2(b' ', b'\t', header.as_bytes()) {
         Some(at) => (
@@ -373,12 +392,13 @@ fn judge(
     prefix: Option<&str>,
     name: &str,
     has_prefixed_default: bool,
-) -> Result<Class, String> {
+) -> Result<Class, (&'static str, String)> {
     match (kind, prefix) {
         (FileKind::Config, Some(prefix)) => {
             if !is_identifier(name) {
-                return Err(format!(
-                    "section [{prefix} {name}] ignored: '{name}' is not a valid name"
+                return Err((
+                    "invalid-name",
+                    format!("section [{prefix} {name}] ignored: '{name}' is not a valid name"),
                 ));
             }
             Ok(match prefix {
@@ -389,29 +409,40 @@ fn judge(
         }
         (FileKind::Config, None) if name == "default" => {
             if has_prefixed_default {
-                Err(
+                Err((
+                    "default-shadowed",
                     "section [default] ignored: [profile default] in the same file takes priority"
                         .into(),
-                )
+                ))
             } else {
                 Ok(Class::Profile)
             }
         }
-        (FileKind::Config, None) => Err(format!(
-            "section [{name}] ignored: profiles in the config file need the prefix, as in [profile {name}]"
+        (FileKind::Config, None) => Err((
+            "missing-profile-prefix",
+            format!(
+                "section [{name}] ignored: profiles in the config file need the prefix, as in [profile {name}]"
+            ),
         )),
-        (FileKind::Credentials, Some("profile")) => Err(format!(
-            "section [profile {name}] ignored: the credentials file takes [{name}], without `profile`"
+        (FileKind::Credentials, Some("profile")) => Err((
+            "profile-prefix-in-credentials",
+            format!(
+                "section [profile {name}] ignored: the credentials file takes [{name}], without `profile`"
+            ),
         )),
-        (FileKind::Credentials, Some(prefix)) => Err(format!(
-            "section [{prefix} {name}] ignored: only profiles belong in the credentials file"
+        (FileKind::Credentials, Some(prefix)) => Err((
+            "section-in-credentials",
+            format!(
+                "section [{prefix} {name}] ignored: only profiles belong in the credentials file"
+            ),
         )),
         (FileKind::Credentials, None) => {
             if is_identifier(name) {
                 Ok(Class::Profile)
             } else {
-                Err(format!(
-                    "section [{name}] ignored: '{name}' is not a valid name"
+                Err((
+                    "invalid-name",
+                    format!("section [{name}] ignored: '{name}' is not a valid name"),
                 ))
             }
         }
@@ -448,6 +479,11 @@ impl<'a> Section<'a> {
             map.insert(&p.key, p);
         }
         map.into_values().collect()
+    }
+
+    /// Every setting as written, in merge order, also those a later one overrides.
+    pub fn all_settings(&self) -> &[Setting<'a>] {
+        &self.props
     }
 
     /// The section headers that define it, in merge order.

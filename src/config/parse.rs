@@ -257,6 +257,11 @@ fn check_property_line(line: &str) -> Result<bool, PropertyError> {
         || (value.len() < after.len() && matches!(value.as_bytes()[0], b'#' | b';')))
 }
 
+/// A property line as the SDKs read it: `(key as written, value)`, or `None` when it is not one.
+pub(crate) fn property_of(line: &str) -> Option<(&str, &str)> {
+    parse_property_line(line).ok()
+}
+
 /// `key = value`: trim, cut a trailing comment, split at the first `=` and trim both sides.
 fn parse_property_line(line: &str) -> Result<(&str, &str), PropertyError> {
     let line = prepare_property(line);
@@ -270,7 +275,7 @@ fn parse_property_line(line: &str) -> Result<(&str, &str), PropertyError> {
 
 /// A property line, trimmed and cut before its comment: in a value a comment starts only
 /// after whitespace (`value # note`, but `value#x` is all value).
-fn prepare_property(line: &str) -> &str {
+pub(crate) fn prepare_property(line: &str) -> &str {
     let line = trim(line);
     let mut from = 0;
     while let Some(at) = memchr::memchr2(b'#', b';', &line.as_bytes()[from..]) {
@@ -285,7 +290,7 @@ fn prepare_property(line: &str) -> &str {
 
 /// Whether the character before byte `i` of `line` is whitespace (any Unicode whitespace, as
 /// the SDKs' `char::is_whitespace`).
-fn preceded_by_whitespace(line: &str, i: usize) -> bool {
+pub(crate) fn preceded_by_whitespace(line: &str, i: usize) -> bool {
     match line.as_bytes()[..i].last() {
         None => false,
         Some(&b) if b.is_ascii() => matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'),
@@ -298,7 +303,7 @@ fn preceded_by_whitespace(line: &str, i: usize) -> bool {
 
 /// A section line, trimmed, cut at the first `#` or `;` (on a header a comment may touch the
 /// bracket), and trimmed again.
-fn prepare_header(line: &str) -> &str {
+pub(crate) fn prepare_header(line: &str) -> &str {
     let line = trim(line);
     match memchr::memchr2(b'#', b';', line.as_bytes()) {
         Some(idx) => trim(&line[..idx]),

@@ -27,6 +27,8 @@ pub enum StepKind {
     CredentialSource,
     WebIdentity,
     Sso,
+    /// A console sign-in session (`login_session`, written by AWS CLI v2's `aws login`).
+    Login,
     CredentialProcess,
 }
 
@@ -38,6 +40,7 @@ impl StepKind {
             StepKind::CredentialSource => "credential_source",
             StepKind::WebIdentity => "web_identity",
             StepKind::Sso => "sso",
+            StepKind::Login => "login",
             StepKind::CredentialProcess => "credential_process",
         }
     }
@@ -64,11 +67,28 @@ impl Step {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChainError {
     NoProfiles,
-    MissingProfile { name: String, from: String },
-    Loop { path: Vec<String> },
-    NoCredentials { profile: String },
-    Invalid { profile: String, message: String },
-    MissingSsoSession { profile: String, session: String },
+    MissingProfile {
+        name: String,
+        from: String,
+    },
+    Loop {
+        path: Vec<String>,
+    },
+    NoCredentials {
+        profile: String,
+    },
+    Invalid {
+        profile: String,
+        message: String,
+    },
+    MissingSsoSession {
+        profile: String,
+        session: String,
+    },
+    /// An `sso_session` profile without `sso_account_id`/`sso_role_name`: a token, not keys.
+    TokenOnly {
+        profile: String,
+    },
 }
 
 impl fmt::Display for ChainError {
@@ -106,6 +126,11 @@ impl fmt::Display for ChainError {
             ChainError::MissingSsoSession { profile, session } => write!(
                 f,
                 "sso-session named `{session}` (referenced by profile `{profile}`) was not found"
+            ),
+            // The Rust SDK's text, word for word.
+            ChainError::TokenOnly { .. } => write!(
+                f,
+                "selected profile will resolve an access token instead of credentials since it doesn't have `sso_account_id` and `sso_role_name` set. Specify both `sso_account_id` and `sso_role_name` to let this profile resolve credentials."
             ),
         }
     }
@@ -175,6 +200,23 @@ pub fn resolve(set: &ProfileSet<'_>, selected: &str) -> Result<Vec<Step>, ChainE
     Ok(chain)
 }
 
+/// The chain, and whether it can end in credentials: the SDKs plan an `sso_session` profile
+/// without `sso_account_id`/`sso_role_name` (the planner above matches them), but building
+/// a credentials provider from that plan fails, since it yields an access token.
+pub fn resolve_for_credentials(
+    set: &ProfileSet<'_>,
+    selected: &str,
+) -> Result<Vec<Step>, ChainError> {
+    let chain = resolve(set, selected)?;
+    let base = &chain[0];
+    if base.kind == StepKind::Sso && base.get("sso_account_id").is_none() {
+        return Err(ChainError::TokenOnly {
+            profile: base.profile.clone(),
+        });
+    }
+    Ok(chain)
+}
+
 fn pick(profile: &Section<'_>, keys: &[&'static str]) -> Vec<(&'static str, String)> {
     keys.iter()
         .filter_map(|k| profile.get(k).map(|v| (*k, v.to_string())))
@@ -233,6 +275,11 @@ fn base_step(set: &ProfileSet<'_>, profile: &Section<'_>) -> Result<Step, ChainE
     }
     if let Some(step) = sso_step(set, profile)? {
         return Ok(step);
+    }
+    // botocore's order: after SSO (and the credentials file's keys), before credential_process.
+    if profile.get("login_session").is_some() && static_step(profile).is_err() {
+        let settings = pick(profile, &["login_session"]);
+        return Ok(Step::new(StepKind::Login, profile, settings));
     }
     if profile.get("credential_process").is_some() {
         let settings = pick(profile, &["credential_process"]);
@@ -315,6 +362,7 @@ fn sso_step(set: &ProfileSet<'_>, profile: &Section<'_>) -> Result<Option<Step>,
                 "if `sso_role_name` is set, then `sso_account_id` must also be set",
             ));
         }
+
         _ => {}
     }
     let region = region.ok_or_else(|| invalid(profile, "missing field `sso_region`"))?;
@@ -387,6 +435,8 @@ pub fn kind_of(profile: &Section<'_>) -> &'static str {
     .any(|k| has(k))
     {
         "sso"
+    } else if has("login_session") && !has("aws_access_key_id") {
+        "login"
     } else if has("credential_process") {
         "credential_process"
     } else if has("aws_session_token") {

@@ -1,6 +1,5 @@
-//! Credentials from a profile: static keys now, `credential_process` by running it.
-//! Providers that need the network (assume role, SSO, web identity, credential_source) are
-//! reported as not supported yet.
+//! Credentials from a profile: static keys now, `credential_process` by running it; the
+//! providers that need the network are walked by `provider`.
 
 use std::process::Command;
 use std::time::Duration;
@@ -10,8 +9,9 @@ use serde::Deserialize;
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
-use super::chain::{Step, StepKind, resolve};
+use super::chain::{Step, resolve_for_credentials};
 use super::child::{RunError, run_bounded};
+use super::provider::FetchOptions;
 use crate::config::ProfileSet;
 
 /// Resolved credentials, ready to export.
@@ -48,33 +48,20 @@ pub fn in_utc(at: OffsetDateTime) -> OffsetDateTime {
 
 /// Resolve `profile` to credentials now.
 pub fn credentials(set: &ProfileSet<'_>, profile: &str) -> Result<Credentials> {
-    let chain = resolve(set, profile).map_err(|e| anyhow!("{e}"))?;
-    let base = &chain[0];
-    if chain.len() > 1 {
-        bail!(
-            "profile '{profile}' assumes role {} (via {}): --creds for assumed roles is not supported yet; use `awsp use {profile}` without --creds",
-            chain[chain.len() - 1].get("role_arn").unwrap_or("?"),
-            base.kind.name()
-        );
-    }
-    match base.kind {
-        StepKind::Static => Ok(from_static(base)),
-        StepKind::CredentialProcess => {
-            run_credential_process(profile, base.get("credential_process").unwrap_or(""))
-        }
-        kind => bail!(
-            "profile '{profile}' gets its credentials from {}: --creds for that is not supported yet; use `awsp use {profile}` without --creds",
-            match kind {
-                StepKind::Sso => "AWS IAM Identity Center (SSO)",
-                StepKind::WebIdentity => "a web identity token",
-                StepKind::CredentialSource => "a credential_source",
-                _ => "an assumed role",
-            }
-        ),
-    }
+    credentials_with(set, profile, &FetchOptions::default())
 }
 
-fn from_static(step: &Step) -> Credentials {
+/// Resolve `profile` along its chain (cache, STS, MFA prompt as needed).
+pub fn credentials_with(
+    set: &ProfileSet<'_>,
+    profile: &str,
+    opts: &FetchOptions,
+) -> Result<Credentials> {
+    let chain = resolve_for_credentials(set, profile).map_err(|e| anyhow!("{e}"))?;
+    super::provider::walk(set, &chain, profile, opts)
+}
+
+pub(crate) fn from_static(step: &Step) -> Credentials {
     let owned = |k: &str| step.get(k).map(str::to_string);
     Credentials {
         access_key_id: owned("aws_access_key_id").unwrap_or_default(),
@@ -144,6 +131,17 @@ pub fn run_credential_process(profile: &str, command: &str) -> Result<Credential
             max / (1024 * 1024)
         ),
     };
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        // Ctrl-C while the command held the terminal reached only its process group.
+        if output.status.signal() == Some(libc::SIGINT) {
+            return Err(anyhow::Error::new(crate::Cancelled(format!(
+                "{}: '{program}' was interrupted",
+                ctx()
+            ))));
+        }
+    }
     if !output.status.success() {
         if !super::interaction::may_prompt() {
             bail!(

@@ -5,6 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod moto;
+pub mod stub;
+
 pub fn awsp_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_awsp"))
 }
@@ -68,6 +71,9 @@ pub fn awsp_cmd(config: Option<&Path>, credentials: Option<&Path>) -> Command {
     cmd
 }
 
+/// A loopback port nothing listens on.
+pub const DEAD_ENDPOINT: &str = "http://127.0.0.1:1";
+
 pub fn clean_env(cmd: &mut Command, config: Option<&Path>, credentials: Option<&Path>) {
     cmd.env_clear();
     for keep in ["PATH", "LANG", "LC_ALL", "TERM"] {
@@ -77,6 +83,9 @@ pub fn clean_env(cmd: &mut Command, config: Option<&Path>, credentials: Option<&
     }
     let home = std::env::temp_dir().join("awsp-test-home-without-aws");
     cmd.env("HOME", home);
+    // Tests never reach the internet: any AWS call a test does not point elsewhere is refused
+    // at once on loopback.
+    cmd.env("AWS_ENDPOINT_URL", DEAD_ENDPOINT);
     cmd.env(
         "AWS_CONFIG_FILE",
         config.map_or(PathBuf::from("/nonexistent/awsp/config"), Path::to_path_buf),

@@ -1,0 +1,74 @@
+//! `awsp login [PROFILE]` and `awsp logout [PROFILE]`: IAM Identity Center sign-in and sign-out
+//! for a profile's session. Messages go to stderr; stdout stays empty.
+
+use anyhow::Result;
+
+use crate::cli::{LoginArgs, LogoutArgs};
+use crate::cmd::unknown_profile;
+use crate::config::Files;
+use crate::env::process_var;
+use crate::resolve::login::{self, Prompt};
+use crate::resolve::sso;
+
+fn selected(profile: &Option<String>) -> String {
+    profile.clone().unwrap_or_else(|| {
+        process_var("AWS_PROFILE")
+            .or_else(|| process_var("AWS_DEFAULT_PROFILE"))
+            .unwrap_or_else(|| "default".to_string())
+    })
+}
+
+pub fn run(args: &LoginArgs) -> Result<()> {
+    let files = Files::load()?;
+    let set = files.parse()?;
+    let name = selected(&args.profile);
+    let profile = set
+        .profile(&name)
+        .ok_or_else(|| unknown_profile(&files, &set, &name))?;
+    let cfg = sso::config_of(&set, profile.name())?;
+    let path = login::login(
+        &cfg,
+        &Prompt {
+            open_browser: !args.no_browser,
+        },
+    )?;
+    crate::errln!(
+        "awsp: signed in to {}; the token is in {}",
+        cfg.start_url,
+        path.display()
+    );
+    Ok(())
+}
+
+pub fn run_logout(args: &LogoutArgs) -> Result<()> {
+    let removed = match &args.profile {
+        Some(name) => {
+            let files = Files::load()?;
+            let set = files.parse()?;
+            let profile = set
+                .profile(name)
+                .ok_or_else(|| unknown_profile(&files, &set, name))?;
+            let cfg = sso::config_of(&set, profile.name())?;
+            login::logout(Some(&cfg))?
+        }
+        None => login::logout(None)?,
+    };
+    crate::errln!("awsp: removed {removed} cached IAM Identity Center file(s)");
+    Ok(())
+}
+
+/// `use P` in profile mode for an SSO profile: AWS commands fail until the token is there.
+pub fn warn_without_token(set: &crate::config::ProfileSet<'_>, profile: &str) {
+    let Ok(cfg) = sso::config_of(set, profile) else {
+        return;
+    };
+    let state = sso::token_state(&cfg, time::OffsetDateTime::now_utc());
+    let problem = match state {
+        sso::TokenState::Valid => return,
+        sso::TokenState::Missing => "there is no IAM Identity Center token",
+        sso::TokenState::Expired => "the IAM Identity Center token has expired",
+    };
+    crate::errln!(
+        "awsp: warning: {problem} for profile '{profile}': AWS commands will fail until `awsp login {profile}`"
+    );
+}
