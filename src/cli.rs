@@ -413,7 +413,14 @@ const HELP: &[(&str, &str)] = &[
   eval \"$(awsp init zsh)\"                             # in ~/.zshrc
   awsp init fish | source                             # in ~/.config/fish/config.fish
   awsp init powershell | Out-String | Invoke-Expression  # in $PROFILE
-  eval \"$(awsp init zsh --cmd ap)\"                    # call it `ap` instead",
+  eval \"$(awsp init zsh --cmd ap)\"                    # call it `ap` instead
+  eval \"$(awsp init bash --hook dir,refresh)\"         # .awsprofile trees, fresh credentials",
+    ),
+    (
+        "here",
+        "Examples:
+  awsp here                     # the .awsprofile that applies here, if any
+  echo dev-alice > .awsprofile  # this tree uses dev-alice (with `init --hook dir`)",
     ),
     (
         "completions",
