@@ -14,6 +14,12 @@ function __AWSP_CMD__ --description 'Switch this shell between AWS profiles (aws
         command __AWSP_BIN__ $argv
         return $status
     end
+    __awsp_eval $argv
+end
+
+# __awsp_eval ARGS: run `awsp --wrapper fish ARGS` and source its code as described above (the
+# wrapper and the hooks).
+function __awsp_eval --description 'awsp: run the binary for the wrapper and source its code'
     set -l __awsp_out (command __AWSP_BIN__ --wrapper fish $argv)
     set -l __awsp_status $status
     if test $__awsp_status -ne 0; or test "$__awsp_out[1]" != '# awsp eval fish'

@@ -10,6 +10,18 @@
 # the binary's status in $LASTEXITCODE. The code is parsed whole before any of it runs.
 # Every other subcommand runs the binary unchanged.
 function global:__AWSP_CMD__ {
+    if (-not ($args.Count -gt 0 -and ('use', 'unset') -ccontains [string]$args[0])) {
+        $__awsp_bin = __awsp_bin
+        if ($null -eq $__awsp_bin) { return }
+        & $__awsp_bin @args
+        return
+    }
+    __awsp_eval @args
+}
+
+# The binary: its absolute path, or the program of that name on PATH (not the wrapper of the
+# same name); $null, with the reason said and $LASTEXITCODE 127, when it is gone.
+function global:__awsp_bin {
     $__awsp_bin = __AWSP_BIN__
     if (-not [System.IO.Path]::IsPathRooted($__awsp_bin)) {
         # Not this function of the same name: the program on PATH.
@@ -18,14 +30,18 @@ function global:__AWSP_CMD__ {
         if ($null -eq $__awsp_app) {
             [Console]::Error.WriteLine("awsp: $__awsp_bin is no longer on PATH")
             $global:LASTEXITCODE = 127
-            return
+            return $null
         }
         $__awsp_bin = $__awsp_app.Source
     }
-    if (-not ($args.Count -gt 0 -and ('use', 'unset') -ccontains [string]$args[0])) {
-        & $__awsp_bin @args
-        return
-    }
+    return $__awsp_bin
+}
+
+# __awsp_eval ARGS: run `awsp --wrapper powershell ARGS` and run its code as described above
+# (the wrapper and the hooks).
+function global:__awsp_eval {
+    $__awsp_bin = __awsp_bin
+    if ($null -eq $__awsp_bin) { return }
     # awsp prints UTF-8. Decode it as UTF-8 whatever the console's code page: read as cp1252,
     # bytes of other characters could turn into curly quotes that end a string early.
     $__awsp_encoding = [Console]::OutputEncoding

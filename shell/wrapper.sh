@@ -10,12 +10,14 @@
 # subcommand runs the binary unchanged.
 __AWSP_CMD__() {
     case "${1-}" in
-    use | unset) ;;
-    *)
-        \command __AWSP_BIN__ "$@"
-        return
-        ;;
+    use | unset) __awsp_eval "$@" ;;
+    *) \command __AWSP_BIN__ "$@" ;;
     esac
+}
+
+# __awsp_eval ARGS: run `awsp --wrapper SHELL ARGS` and evaluate its code as described above
+# (the wrapper and the hooks).
+__awsp_eval() {
     # zsh: this function's options are zsh's own, whatever the user set (ksh_arrays, ...).
     [ -z "${ZSH_VERSION-}" ] || \builtin emulate -L zsh
     local __awsp_out __awsp_status=0
@@ -32,8 +34,9 @@ __AWSP_CMD__() {
         \builtin printf '%s' "$__awsp_out"
         return "$__awsp_status"
     fi
-    # Defining a function parses all of the code: a syntax error runs none of it.
-    \builtin eval "__awsp_switch() {"$'\n'"$__awsp_out"$'\n''}' || return
+    # Defining a function parses all of the code: a syntax error runs none of it. (The `:`:
+    # bash rejects a body that is only the header's comment.)
+    \builtin eval "__awsp_switch() {"$'\n'":"$'\n'"$__awsp_out"$'\n''}' || return
     __awsp_switch || __awsp_status=$?
     \builtin unset -f __awsp_switch
     return "$__awsp_status"

@@ -54,6 +54,11 @@ pub enum Command {
     Init(InitArgs),
     /// Print the prompt segment: the active profile and time left on expiring credentials
     Prompt,
+    /// Show which .awsprofile applies here (its path, profile, region and creds), if any
+    Here,
+    /// Run by the shell integration's hooks (`init --hook`): prints code to eval
+    #[command(hide = true)]
+    Hook(HookArgs),
     /// Run a command with a profile's credentials in its environment
     Exec(ExecArgs),
     /// Ask AWS who the credentials are (STS GetCallerIdentity)
@@ -149,6 +154,28 @@ pub struct UseArgs {
     /// Through the integration: do not say on the terminal what was switched to
     #[arg(short, long)]
     pub quiet: bool,
+    /// Fail instead of asking (for an MFA code, an SSO sign-in; a credential_process runs
+    /// without the terminal)
+    #[arg(long)]
+    pub no_prompt: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    #[command(subcommand)]
+    pub hook: HookCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// The shell is in DIR now (its logical `$PWD`): apply the .awsprofile there, or switch
+    /// back to what was active before the tree was entered
+    Dir {
+        #[arg(value_name = "DIR")]
+        dir: std::path::PathBuf,
+    },
+    /// Refresh the exported credentials of the active profile if they expire within 5 minutes
+    Refresh,
 }
 
 /// How credentials that need AWS are fetched.
@@ -237,6 +264,19 @@ pub struct InitArgs {
     /// Name of the shell function that wraps awsp
     #[arg(long, value_name = "NAME", default_value = "awsp")]
     pub cmd: String,
+    /// Also install a hook (repeatable, or a comma list): `dir` applies .awsprofile files,
+    /// `refresh` renews exported credentials before they expire
+    #[arg(long, value_enum, value_name = "HOOK", value_delimiter = ',')]
+    pub hook: Vec<HookName>,
+}
+
+/// The optional hooks of the shell integration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum HookName {
+    /// Switch to the profile a .awsprofile names on entering its tree, and back on leaving
+    Dir,
+    /// Renew credentials exported by `use --creds` within 5 minutes of their expiry
+    Refresh,
 }
 
 #[derive(Debug, Args)]
@@ -378,7 +418,14 @@ const HELP: &[(&str, &str)] = &[
   eval \"$(awsp init zsh)\"                             # in ~/.zshrc
   awsp init fish | source                             # in ~/.config/fish/config.fish
   awsp init powershell | Out-String | Invoke-Expression  # in $PROFILE
-  eval \"$(awsp init zsh --cmd ap)\"                    # call it `ap` instead",
+  eval \"$(awsp init zsh --cmd ap)\"                    # call it `ap` instead
+  eval \"$(awsp init bash --hook dir,refresh)\"         # .awsprofile trees, fresh credentials",
+    ),
+    (
+        "here",
+        "Examples:
+  awsp here                     # the .awsprofile that applies here, if any
+  echo dev-alice > .awsprofile  # this tree uses dev-alice (with `init --hook dir`)",
     ),
     (
         "completions",

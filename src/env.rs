@@ -65,6 +65,22 @@ pub const AWSP_VARS: &[&str] = &[
     AWSP_EXPIRATION,
 ];
 
+/// The directory hook's bookkeeping (`awsp init SHELL --hook dir`): the root of the tree whose
+/// `.awsprofile` applies, and, when the hook changed the profile on entering it, what was
+/// active before (`none`, `profile` or `creds`, the profile, and the region awsp had set), to
+/// switch back to on leaving. No switch touches them: a manual `use` inside the tree is
+/// undone on leaving it too.
+pub const AWSP_DIR_ROOT: &str = "AWSP_DIR_ROOT";
+pub const AWSP_DIR_BEFORE: &str = "AWSP_DIR_BEFORE";
+pub const AWSP_DIR_BEFORE_PROFILE: &str = "AWSP_DIR_BEFORE_PROFILE";
+pub const AWSP_DIR_BEFORE_REGION: &str = "AWSP_DIR_BEFORE_REGION";
+pub const DIR_VARS: &[&str] = &[
+    AWSP_DIR_ROOT,
+    AWSP_DIR_BEFORE,
+    AWSP_DIR_BEFORE_PROFILE,
+    AWSP_DIR_BEFORE_REGION,
+];
+
 /// The variables every switch clears (the fish integration checks them). The region is not
 /// among them: awsp clears only a region it set itself.
 pub fn cleared_vars() -> Vec<&'static str> {
@@ -237,18 +253,7 @@ pub fn switch(current: &dyn Fn(&str) -> Option<String>, target: &Target<'_>) -> 
             Mode::Profile
         }
         Some(creds) => {
-            change.set("AWS_ACCESS_KEY_ID", creds.access_key_id.as_str());
-            change.set("AWS_SECRET_ACCESS_KEY", creds.secret_access_key.as_str());
-            if let Some(token) = &creds.session_token {
-                change.set("AWS_SESSION_TOKEN", token.as_str());
-            }
-            if let Some(account) = &creds.account_id {
-                change.set("AWS_ACCOUNT_ID", account.as_str());
-            }
-            if let (Some(text), Some(at)) = (creds.expiration_rfc3339(), creds.expiration) {
-                change.set("AWS_CREDENTIAL_EXPIRATION", text);
-                change.set(AWSP_EXPIRATION, at.unix_timestamp().to_string());
-            }
+            set_credentials(&mut change, creds);
             Mode::Creds
         }
     };
@@ -268,6 +273,38 @@ pub fn switch(current: &dyn Fn(&str) -> Option<String>, target: &Target<'_>) -> 
         }
     }
     change
+}
+
+/// The change that replaces the exported credentials by `creds` (of the same profile) and
+/// nothing else: the profile, the region and what `awsp use -` goes back to stay.
+pub fn refresh(
+    current: &dyn Fn(&str) -> Option<String>,
+    creds: &crate::resolve::Credentials,
+) -> EnvChange {
+    let mut change = EnvChange::new();
+    for name in CREDENTIAL_VARS.iter().chain(&[AWSP_EXPIRATION]) {
+        if current(name).is_some() {
+            change.unset(name);
+        }
+    }
+    set_credentials(&mut change, creds);
+    change
+}
+
+/// Export `creds`: the keys, the token and account when there are, the expiry when known.
+fn set_credentials(change: &mut EnvChange, creds: &crate::resolve::Credentials) {
+    change.set("AWS_ACCESS_KEY_ID", creds.access_key_id.as_str());
+    change.set("AWS_SECRET_ACCESS_KEY", creds.secret_access_key.as_str());
+    if let Some(token) = &creds.session_token {
+        change.set("AWS_SESSION_TOKEN", token.as_str());
+    }
+    if let Some(account) = &creds.account_id {
+        change.set("AWS_ACCOUNT_ID", account.as_str());
+    }
+    if let (Some(text), Some(at)) = (creds.expiration_rfc3339(), creds.expiration) {
+        change.set("AWS_CREDENTIAL_EXPIRATION", text);
+        change.set(AWSP_EXPIRATION, at.unix_timestamp().to_string());
+    }
 }
 
 /// The change that clears everything awsp manages, except what `awsp use -` needs: as `cd -`
@@ -303,4 +340,49 @@ pub fn process_var(name: &str) -> Option<String> {
 /// not UTF-8 (read lossily), so that a switch clears it by name whatever its bytes.
 pub fn process_env(name: &str) -> Option<String> {
     std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::Credentials;
+
+    #[test]
+    fn refresh_replaces_only_the_credentials() {
+        let now: &[(&str, &str)] = &[
+            ("AWS_ACCESS_KEY_ID", "OLD"),
+            ("AWS_SECRET_ACCESS_KEY", "old"),
+            ("AWS_SESSION_TOKEN", "old-token"),
+            ("AWS_SECURITY_TOKEN", "old-token"),
+            ("AWS_REGION", "eu-west-1"),
+            (AWSP_PROFILE, "p"),
+            (AWSP_PREVIOUS, "q"),
+            (AWSP_EXPIRATION, "100"),
+        ];
+        let current = |name: &str| {
+            now.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        };
+        let creds = Credentials {
+            access_key_id: "NEW".into(),
+            secret_access_key: "new".into(),
+            session_token: None,
+            expiration: None,
+            account_id: None,
+        };
+        let change = refresh(&current, &creds);
+        let ops = change.ops();
+        assert!(ops.contains(&EnvOp::Set("AWS_ACCESS_KEY_ID".into(), "NEW".into())));
+        for gone in ["AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", AWSP_EXPIRATION] {
+            assert!(ops.contains(&EnvOp::Unset(gone.into())), "{gone}: {ops:?}");
+        }
+        for kept in ["AWS_REGION", AWSP_PROFILE, AWSP_PREVIOUS, AWSP_MODE] {
+            assert!(
+                !ops.iter()
+                    .any(|op| matches!(op, EnvOp::Set(n, _) | EnvOp::Unset(n) if n == kept)),
+                "{kept}: {ops:?}"
+            );
+        }
+    }
 }

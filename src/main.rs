@@ -21,6 +21,8 @@ fn run(cli: &Cli, out: &mut Vec<u8>) -> anyhow::Result<Option<i32>> {
         Command::Unset(args) => cmd::unset::run(args, cli.wrapper, out),
         Command::Init(args) => cmd::init::run(args, out)?,
         Command::Prompt => cmd::prompt::run(out)?,
+        Command::Here => return cmd::here::run(out).map(Some),
+        Command::Hook(args) => cmd::hook::run(args, cli.wrapper, out)?,
         Command::Completions(args) => cmd::init::run_completions(args, out)?,
         Command::Complete(args) => cmd::complete::run(args, out)?,
         Command::Exec(args) => return cmd::exec::run(args).map(Some),

@@ -896,7 +896,7 @@ fn init_by_a_path_not_on_path_keeps_that_path() {
          eval \"$('{r}/link/awsp' init bash)\"\n\
          install -D '{r}/v1/awsp' '{r}/v2/awsp' && ln -sfn '{r}/v2/awsp' '{r}/link/awsp' && rm -rf '{r}/v1'\n\
          awsp use dev-bob; echo \"link:$?:$AWS_PROFILE\"\n\
-         declare -f awsp | grep -c -F -e \"'{r}/link/awsp'\""
+         declare -f awsp __awsp_eval | grep -c -F -e \"'{r}/link/awsp'\""
     );
     let mut cmd = Command::new(bash);
     clean_env(

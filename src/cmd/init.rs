@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
-use crate::cli::{CompletionsArgs, InitArgs};
+use crate::cli::{CompletionsArgs, HookName, InitArgs};
 use crate::env;
 use crate::shell::InitShell;
 
@@ -109,9 +109,72 @@ fn fill(template: &str, shell: InitShell, cmd: &str, bin: &str) -> String {
         .replace("__AWSP_CLEARED_VARS__", &env::cleared_vars().join(" "))
 }
 
+/// The shell's hooks file; `None` for a shell that has none yet (then `--hook` is an error).
+fn hooks_template(shell: InitShell) -> Option<&'static str> {
+    shell.init().hooks
+}
+
+/// The hooks' part of the integration: the sections of `shell/hooks.<ext>` for `hooks`.
+///
+/// A hooks file (one per shell; a new shell adds its own) is a header, dropped, then sections,
+/// each started by a line `# awsp-hook: NAME`: `dir` and `refresh` are kept when that hook is
+/// asked for, `any` when any is. `__AWSP_HOOK_CALLS__` becomes one line per hook asked for,
+/// calling `__awsp_hook_NAME`, with its indentation. What the hooks must do is in
+/// `cmd::hook` (the contract); `__AWSP_DIR_LIMIT__` and `__AWSP_REFRESH_WINDOW__` are its
+/// numbers.
+fn render_hooks(shell: InitShell, hooks: &[HookName]) -> String {
+    let mut out = String::new();
+    let Some(template) = hooks_template(shell).filter(|_| !hooks.is_empty()) else {
+        return out;
+    };
+    let mut keep = false;
+    for line in template.lines() {
+        if let Some(name) = line.strip_prefix("# awsp-hook: ") {
+            keep = match name.trim() {
+                "any" => true,
+                "dir" => hooks.contains(&HookName::Dir),
+                "refresh" => hooks.contains(&HookName::Refresh),
+                _ => false,
+            };
+            continue;
+        }
+        if !keep {
+            continue;
+        }
+        if let Some(indent) = line.strip_suffix("__AWSP_HOOK_CALLS__") {
+            for hook in hooks {
+                let name = match hook {
+                    HookName::Dir => "dir",
+                    HookName::Refresh => "refresh",
+                };
+                out.push_str(&format!("{indent}__awsp_hook_{name}\n"));
+            }
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.replace(
+        "__AWSP_DIR_LIMIT__",
+        &crate::config::dir::SEARCH_LIMIT.to_string(),
+    )
+    .replace(
+        "__AWSP_REFRESH_WINDOW__",
+        &crate::cmd::hook::REFRESH_WINDOW_SECS.to_string(),
+    )
+}
+
 /// The integration: the wrapper function `cmd`, `awsp_prompt` and completion, running the
 /// binary `bin` (a name found through PATH or an absolute path, quoted here for the shell).
 pub fn render(shell: InitShell, cmd: &str, bin: &str) -> String {
+    render_with_hooks(shell, cmd, bin, &[])
+}
+
+/// [`render`] with the hooks `hooks` (each once, in a fixed order).
+pub fn render_with_hooks(shell: InitShell, cmd: &str, bin: &str, hooks: &[HookName]) -> String {
+    let mut hooks = hooks.to_vec();
+    hooks.sort();
+    hooks.dedup();
     let init = shell.init();
     let wrapper = POSIX_WRAPPER
         .split_once("\n\n")
@@ -119,6 +182,11 @@ pub fn render(shell: InitShell, cmd: &str, bin: &str) -> String {
     let template = init.script.replace("__AWSP_POSIX_WRAPPER__\n", wrapper);
     let mut out = fill(&template, shell, cmd, bin);
     out.push('\n');
+    let hook_code = render_hooks(shell, &hooks);
+    if !hook_code.is_empty() {
+        out.push_str(&fill(&hook_code, shell, cmd, bin));
+        out.push('\n');
+    }
     let completion = fill(init.completion, shell, cmd, bin);
     match init.join {
         Some(join) => join(out, &completion),
@@ -136,7 +204,14 @@ pub fn render_completions(shell: InitShell, cmd: &str) -> String {
 
 pub fn run(args: &InitArgs, out: &mut Vec<u8>) -> Result<()> {
     check_name(&args.cmd)?;
-    out.extend_from_slice(render(args.shell, &args.cmd, &binary_call()?).as_bytes());
+    if !args.hook.is_empty() && hooks_template(args.shell).is_none() {
+        bail!(
+            "--hook is not available for {} yet",
+            args.shell.shell().name()
+        );
+    }
+    let text = render_with_hooks(args.shell, &args.cmd, &binary_call()?, &args.hook);
+    out.extend_from_slice(text.as_bytes());
     Ok(())
 }
 
@@ -155,6 +230,14 @@ mod tests {
         for &shell in InitShell::all() {
             for text in [
                 render(shell, "aws-p", "/x/awsp"),
+                render_with_hooks(shell, "aws-p", "/x/awsp", &[HookName::Dir]),
+                render_with_hooks(shell, "aws-p", "/x/awsp", &[HookName::Refresh]),
+                render_with_hooks(
+                    shell,
+                    "aws-p",
+                    "/x/awsp",
+                    &[HookName::Refresh, HookName::Dir],
+                ),
                 render_completions(shell, "awsp"),
             ] {
                 assert!(!text.contains("__AWSP_"), "{shell:?}: {text}");

@@ -8,6 +8,8 @@ pub mod creds;
 pub mod current;
 pub mod doctor;
 pub mod exec;
+pub mod here;
+pub mod hook;
 pub mod import;
 pub mod init;
 pub mod list;

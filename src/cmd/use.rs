@@ -27,6 +27,9 @@ pub fn run(args: &UseArgs, wrapper: Option<Shell>, out: &mut Vec<u8>) -> Result<
     if args.creds {
         mode = Mode::Creds;
     }
+    if args.no_prompt {
+        crate::resolve::interaction::forbid_prompts();
+    }
     let opts = crate::cmd::fetch_options(&args.fetch, args.region.as_deref());
     let change = switch_change(&name, mode, args.region.as_deref(), &opts)?;
     emit(&args.shell, wrapper, &change, out);

@@ -1,5 +1,6 @@
 //! The AWS config and credentials files: locate, read, parse, merge.
 
+pub mod dir;
 pub mod edit;
 pub mod locate;
 pub mod model;
@@ -134,8 +135,19 @@ pub fn read_source(kind: FileKind, path: &Path, locations: &Locations) -> Result
 /// bytes). Only regular files are read, and `/dev/null` (as empty: people point the variables at
 /// it on purpose); a FIFO, socket or device is refused without blocking on it.
 fn read_text(path: &Path, display: &str) -> Result<Option<String>> {
+    read_text_within(path, display, MAX_FILE_BYTES, "an AWS file")
+}
+
+/// [`read_text`] with its own size limit: `max` bytes, and `what` names the kind of file in
+/// the message about a larger one (`an AWS file`). The BOM is removed.
+pub(crate) fn read_text_within(
+    path: &Path,
+    display: &str,
+    max: u64,
+    what: &str,
+) -> Result<Option<String>> {
     Ok(
-        read_text_with_bom(path, display)?.map(|text| match text.strip_prefix('\u{feff}') {
+        read_with_bom(path, display, max, what)?.map(|text| match text.strip_prefix('\u{feff}') {
             Some(rest) => rest.to_string(),
             None => text,
         }),
@@ -144,6 +156,10 @@ fn read_text(path: &Path, display: &str) -> Result<Option<String>> {
 
 /// As [`read_text`], keeping a BOM: what an edit must write back.
 pub(crate) fn read_text_with_bom(path: &Path, display: &str) -> Result<Option<String>> {
+    read_with_bom(path, display, MAX_FILE_BYTES, "an AWS file")
+}
+
+fn read_with_bom(path: &Path, display: &str, max: u64, what: &str) -> Result<Option<String>> {
     let file = match open_nonblocking(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -164,22 +180,26 @@ pub(crate) fn read_text_with_bom(path: &Path, display: &str) -> Result<Option<St
             special_kind(&meta)
         );
     }
-    if meta.len() > MAX_FILE_BYTES {
+    if meta.len() > max {
         bail!(
-            "could not read {display}: it is {:.1} MiB, more than the {} MiB an AWS file can sensibly be",
-            meta.len() as f64 / (1024.0 * 1024.0),
-            MAX_FILE_BYTES / (1024 * 1024)
+            "could not read {display}: it is {}, more than the {} {what} can sensibly be",
+            match meta.len() {
+                n if n >= 1024 * 1024 => format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0)),
+                n if n >= 1024 => format!("{:.1} KiB", n as f64 / 1024.0),
+                n => format!("{n} bytes"),
+            },
+            size(max)
         );
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
     // `take` guards against files that grow, and devices whose length is not their size.
-    file.take(MAX_FILE_BYTES + 1)
+    file.take(max + 1)
         .read_to_end(&mut bytes)
         .with_context(|| format!("could not read {display}"))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+    if bytes.len() as u64 > max {
         bail!(
-            "could not read {display}: more than the {} MiB an AWS file can sensibly be",
-            MAX_FILE_BYTES / (1024 * 1024)
+            "could not read {display}: more than the {} {what} can sensibly be",
+            size(max)
         );
     }
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -196,6 +216,19 @@ pub(crate) fn read_text_with_bom(path: &Path, display: &str) -> Result<Option<St
         bail!("{display}:{line}: contains a NUL byte; this is not a text file");
     }
     Ok(Some(text))
+}
+
+/// A limit for messages: `16 MiB`, `64 KiB`, `120 bytes`.
+fn size(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes % MIB == 0 {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= KIB && bytes % KIB == 0 {
+        format!("{} KiB", bytes / KIB)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 /// Open for reading without blocking: opening a FIFO that has no writer would wait forever.

@@ -39,11 +39,15 @@ pub fn run_bounded(
     timeout: Duration,
     max_stdout: usize,
 ) -> Result<Finished, RunError> {
-    command
-        .stdin(Stdio::inherit())
-        .stderr(Stdio::inherit())
-        .stdout(Stdio::piped());
-    imp::run(command, timeout, max_stdout)
+    let attended = super::interaction::may_prompt();
+    if attended {
+        command.stdin(Stdio::inherit()).stderr(Stdio::inherit());
+    } else {
+        // Nobody to answer: no stdin, no terminal (see `imp::run`), nothing said.
+        command.stdin(Stdio::null()).stderr(Stdio::null());
+    }
+    command.stdout(Stdio::piped());
+    imp::run(command, timeout, max_stdout, attended)
 }
 
 #[cfg(unix)]
@@ -190,9 +194,16 @@ mod imp {
         mut command: Command,
         timeout: Duration,
         max_stdout: usize,
+        attended: bool,
     ) -> Result<Finished, RunError> {
         let signals = SignalGuard::install();
-        let terminal = Terminal::foreground();
+        // Unattended, the child gets a session of its own: no controlling terminal, so that
+        // opening /dev/tty to prompt fails at once.
+        let terminal = if attended {
+            Terminal::foreground()
+        } else {
+            None
+        };
         let tty_fd = terminal.as_ref().map(|t| t.fd.as_raw_fd());
         // SAFETY: between fork and exec only async-signal-safe calls (setpgid, tcsetpgrp,
         // sigprocmask) on a descriptor that stays open until the child has started.
@@ -200,7 +211,11 @@ mod imp {
             command.pre_exec(move || {
                 // The child leads a new group; if awsp had the terminal, the child's group
                 // takes it before running anything that could read it (no race with awsp).
-                libc::setpgid(0, 0);
+                if attended {
+                    libc::setpgid(0, 0);
+                } else {
+                    libc::setsid();
+                }
                 if let Some(fd) = tty_fd {
                     set_foreground(fd, libc::getpid());
                 }
@@ -362,6 +377,7 @@ mod imp {
         mut command: Command,
         timeout: Duration,
         max_stdout: usize,
+        _attended: bool,
     ) -> Result<Finished, RunError> {
         let started = Instant::now();
         let mut child = command.spawn().map_err(RunError::Spawn)?;

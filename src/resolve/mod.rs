@@ -6,6 +6,7 @@ pub mod child;
 pub mod ecs;
 pub mod http;
 pub mod imds;
+pub mod interaction;
 pub mod login;
 pub mod process;
 pub mod provider;

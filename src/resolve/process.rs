@@ -80,9 +80,14 @@ pub const MAX_PROCESS_OUTPUT: usize = 1024 * 1024;
 pub const DEFAULT_PROCESS_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The limit on a credential process's run: `AWSP_PROCESS_TIMEOUT` seconds, else the default.
+/// Without the user ([`super::interaction`]) the default is shorter.
 pub fn process_timeout() -> Result<Duration> {
     let Some(value) = std::env::var_os("AWSP_PROCESS_TIMEOUT").filter(|v| !v.is_empty()) else {
-        return Ok(DEFAULT_PROCESS_TIMEOUT);
+        return Ok(if super::interaction::may_prompt() {
+            DEFAULT_PROCESS_TIMEOUT
+        } else {
+            super::interaction::UNATTENDED_PROCESS_TIMEOUT
+        });
     };
     match value.to_str().and_then(|v| v.trim().parse::<u64>().ok()) {
         Some(seconds) if seconds > 0 => Ok(Duration::from_secs(seconds)),
@@ -138,6 +143,13 @@ pub fn run_credential_process(profile: &str, command: &str) -> Result<Credential
         }
     }
     if !output.status.success() {
+        if !super::interaction::may_prompt() {
+            bail!(
+                "{}: '{program}' failed ({}) when run without the terminal; it may need you",
+                ctx(),
+                output.status
+            );
+        }
         bail!("{}: '{program}' failed ({})", ctx(), output.status);
     }
     parse_process_output(&output.stdout, OffsetDateTime::now_utc())

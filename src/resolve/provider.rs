@@ -135,6 +135,7 @@ pub fn walk_in(
             .filter_map(|h| h.params.serial_number.as_deref())
             .nth(usize::from(session.mfa_token.is_some()))
             .unwrap_or("?");
+        super::interaction::check_may_prompt(&format!("an MFA code for {serial}"))?;
         bail!(
             "an MFA code for {serial} is needed: pass --mfa-token CODE (there is no terminal to ask on)"
         );
@@ -340,6 +341,7 @@ fn mfa_session(session: &mut Session, set: &ProfileSet<'_>, base: &Step) -> Resu
         return Ok(hit);
     }
     if session.mfa_token.is_none() && !has_terminal() {
+        super::interaction::check_may_prompt(&format!("an MFA code for {serial}"))?;
         bail!(
             "an MFA code for {serial} is needed: pass --mfa-token CODE (there is no terminal to ask on)"
         );
@@ -483,12 +485,15 @@ fn mfa_code(session: &mut Session, serial: &str) -> Result<String> {
         .map_err(|e| anyhow!("an MFA code for {serial} is needed: pass --mfa-token CODE ({e})"))
 }
 
+/// A terminal to ask on, when asking is allowed at all (not with `--no-prompt` or from a
+/// hook: see `interaction`).
 fn has_terminal() -> bool {
-    std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/tty")
-        .is_ok()
+    super::interaction::may_prompt()
+        && std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+            .is_ok()
 }
 
 /// How long the terminal prompt waits for an answer.

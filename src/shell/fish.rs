@@ -32,6 +32,7 @@ pub const SPEC: ShellSpec = ShellSpec {
         completion: include_str!("../../shell/completion.fish"),
         completion_file: "completions/awsp.fish",
         join: None,
+        hooks: Some(include_str!("../../shell/hooks.fish")),
     }),
 };
 

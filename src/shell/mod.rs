@@ -55,6 +55,9 @@ pub struct Init {
     pub completion_file: &'static str,
     /// How `init` joins the filled script and completion; `None`: one after the other.
     pub join: Option<fn(String, &str) -> String>,
+    /// `shell/hooks.EXT`: the `--hook dir|refresh` sections (see `cmd::init::render_hooks`);
+    /// `None` for a shell that has none yet, where `--hook` is an error.
+    pub hooks: Option<&'static str>,
 }
 
 /// The registration table: `Variant => spec`, in the order `--help` lists them. Generates the

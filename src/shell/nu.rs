@@ -31,6 +31,7 @@ pub const SPEC: ShellSpec = ShellSpec {
         completion: include_str!("../../shell/completion.nu"),
         completion_file: "completions/awsp.nu",
         join: Some(join),
+        hooks: None,
     }),
 };
 

@@ -45,6 +45,7 @@ pub const BASH: ShellSpec = ShellSpec {
         completion: include_str!("../../shell/completion.bash"),
         completion_file: "completions/awsp.bash",
         join: None,
+        hooks: Some(include_str!("../../shell/hooks.bash")),
     }),
 };
 
@@ -64,6 +65,7 @@ pub const ZSH: ShellSpec = ShellSpec {
         completion: include_str!("../../shell/completion.zsh"),
         completion_file: "completions/_awsp",
         join: Some(zsh_join),
+        hooks: Some(include_str!("../../shell/hooks.zsh")),
     }),
 };
 

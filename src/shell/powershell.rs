@@ -29,6 +29,7 @@ pub const SPEC: ShellSpec = ShellSpec {
         completion: include_str!("../../shell/completion.ps1"),
         completion_file: "completions/_awsp.ps1",
         join: None,
+        hooks: Some(include_str!("../../shell/hooks.ps1")),
     }),
 };
 
