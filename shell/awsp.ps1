@@ -22,6 +22,8 @@ function global:__AWSP_CMD__ {
         }
         $__awsp_bin = $__awsp_app.Source
     }
+    # `awsp` alone is `awsp use`: the picker.
+    if ($args.Count -eq 0) { $args = @('use') }
     if (-not ($args.Count -gt 0 -and ('use', 'unset') -ccontains [string]$args[0])) {
         & $__awsp_bin @args
         return

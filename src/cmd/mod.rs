@@ -6,6 +6,7 @@ pub mod current;
 pub mod exec;
 pub mod init;
 pub mod list;
+pub mod pick;
 pub mod prompt;
 pub mod show;
 pub mod unset;
