@@ -697,7 +697,7 @@ sso_region = us-east-1
                 ("zed", "config_only", "", "", Mark::Previous),
                 (
                     "dev-alice",
-                    "static",
+                    "config_only",
                     "eu-west-1",
                     "111111111111",
                     Mark::None
