@@ -10,7 +10,9 @@ from the outside, what a user sees:
   frame in one write and shows the cursor last, so the first `ESC[?25h` ends it);
 - each key: from writing one typed character to the end of the frame that shows the new
   filter, for the queries in QUERIES typed one character at a time;
-- then Esc, which must end it with status 130.
+- then Esc, which must end it with status 130;
+- and as many runs that press Esc right after the first frame, for the CPU time (user +
+  system) the whole run took: a figure that depends less on the machine's load.
 
 Prints median, 95th percentile and maximum in milliseconds. Not a test: nothing fails on
 numbers (they depend on the machine); it fails only when the picker misbehaves.
@@ -85,6 +87,28 @@ def one_run(awsp, env):
     return opened, keys
 
 
+def open_only(awsp, env):
+    """Open, then Esc at once: the wall time to the first frame and the CPU time of the run."""
+    start = time.monotonic()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(awsp, [awsp, "use"], env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    read_until(fd, SHOW_CURSOR, b"", start + 30)
+    opened = time.monotonic() - start
+    os.write(fd, b"\x1b")
+    try:
+        while os.read(fd, 65536):
+            pass
+    except OSError:
+        pass
+    _, status, usage = os.wait4(pid, 0)
+    os.close(fd)
+    if os.WEXITSTATUS(status) != 130:
+        raise SystemExit(f"bench/picker.py: Esc gave status {status}, not 130")
+    return opened, usage.ru_utime + usage.ru_stime
+
+
 def summary(name, seconds):
     ms = sorted(s * 1e3 for s in seconds)
     p95 = ms[min(len(ms) - 1, int(len(ms) * 0.95))]
@@ -111,12 +135,18 @@ def main():
         opened, k = one_run(os.path.abspath(args.awsp), env)
         opens.append(opened)
         keys.extend(k)
+    cpu = []
+    for _ in range(args.runs):
+        opened, used = open_only(os.path.abspath(args.awsp), env)
+        opens.append(opened)
+        cpu.append(used)
     typed = sum(len(q) for q in QUERIES)
     print(f"Picker on a 120x40 pty, {args.runs} runs; each run types {typed} keys "
           f"({', '.join(repr(q) for q in QUERIES)}).\n")
     print("| what | median ms | p95 ms | max ms | samples |")
     print("|---|---|---|---|---|")
     summary("open (process start to first frame)", opens)
+    summary("CPU time of open + Esc (user + system)", cpu)
     summary("one typed key (key to the filtered frame)", keys)
     return 0
 

@@ -157,16 +157,16 @@ pub fn pick() -> Result<String> {
     let tty = imp::terminal()?;
     let files = Files::load()?;
     let set = files.parse()?;
-    if set.profiles().is_empty() {
+    let active = env::active(&process_var).map(|(name, _)| name);
+    let previous = process_var(env::AWSP_PREVIOUS);
+    let rows = entries(&set, active.as_deref(), previous.as_deref());
+    if rows.is_empty() {
         return Err(anyhow!(
             "no profiles to pick from in {} or {}",
             files.config.described(),
             files.credentials.described()
         ));
     }
-    let active = env::active(&process_var).map(|(name, _)| name);
-    let previous = process_var(env::AWSP_PREVIOUS);
-    let rows = entries(&set, active.as_deref(), previous.as_deref());
     imp::run(tty, rows)
 }
 
