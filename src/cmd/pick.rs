@@ -410,7 +410,7 @@ mod imp {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
             KeyCode::Esc => Action::Cancel,
-            KeyCode::Char('c' | 'g' | 'd') if ctrl => Action::Cancel,
+            KeyCode::Char('c' | 'g') if ctrl => Action::Cancel,
             KeyCode::Enter => Action::Choose,
             KeyCode::Char('m' | 'j') if ctrl => Action::Choose,
             KeyCode::Up => Action::Up,
