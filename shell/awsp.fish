@@ -10,6 +10,8 @@
 # binary's status returned. The code is parsed whole before any of it runs. Every other
 # subcommand runs the binary unchanged.
 function __AWSP_CMD__ --description 'Switch this shell between AWS profiles (awsp)'
+    # `awsp` alone is `awsp use`: the picker.
+    set -q argv[1]; or set argv use
     if not contains -- "$argv[1]" use unset
         command __AWSP_BIN__ $argv
         return $status

@@ -10,6 +10,8 @@
 # the binary's status in $LASTEXITCODE. The code is parsed whole before any of it runs.
 # Every other subcommand runs the binary unchanged.
 function global:__AWSP_CMD__ {
+    # `awsp` alone is `awsp use`: the picker.
+    if ($args.Count -eq 0) { $args = @('use') }
     if (-not ($args.Count -gt 0 -and ('use', 'unset') -ccontains [string]$args[0])) {
         $__awsp_bin = __awsp_bin
         if ($null -eq $__awsp_bin) { return }

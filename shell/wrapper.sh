@@ -9,6 +9,8 @@
 # the binary's status returned. The code is parsed whole before any of it runs. Every other
 # subcommand runs the binary unchanged.
 __AWSP_CMD__() {
+    # `awsp` alone is `awsp use`: the picker.
+    [ "$#" -ne 0 ] || set -- use
     case "${1-}" in
     use | unset) __awsp_eval "$@" ;;
     *) \command __AWSP_BIN__ "$@" ;;

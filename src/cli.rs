@@ -133,8 +133,9 @@ pub struct DoctorArgs {
 
 #[derive(Debug, Args)]
 pub struct UseArgs {
-    /// The profile to switch to; `-` switches back to the previous one
-    #[arg(add = profile_candidates(), value_name = "PROFILE", required_unless_present = "profile_option")]
+    /// The profile to switch to; `-` switches back to the previous one; none: pick one on
+    /// the terminal (type to filter, arrows and Enter to choose, Esc to cancel)
+    #[arg(add = profile_candidates(), value_name = "PROFILE")]
     pub name: Option<String>,
     /// The profile to switch to, for a name that starts with `-` (`--profile -` is the
     /// profile named `-`)
@@ -489,6 +490,11 @@ impl UseArgs {
     /// `awsp use -`: back to the previous profile (`--profile -` names a profile instead).
     pub fn is_back(&self) -> bool {
         self.name.as_deref() == Some("-")
+    }
+
+    /// `awsp use` with no profile: the picker chooses one.
+    pub fn is_pick(&self) -> bool {
+        self.name.is_none() && self.profile_option.is_none()
     }
 }
 

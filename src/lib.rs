@@ -15,8 +15,8 @@ pub mod secret;
 pub mod shell;
 pub mod terminal;
 
-/// The user cancelled (Ctrl-C at a prompt, Esc in a picker): `main` exits 130 after printing the
-/// message, as a shell does for SIGINT.
+/// The user cancelled (Ctrl-C at a prompt, Esc in the picker): `main` exits 130, as a shell does
+/// for SIGINT, after printing the message unless it is empty.
 #[derive(Debug)]
 pub struct Cancelled(pub String);
 

@@ -43,21 +43,24 @@ fn is_broken_pipe(err: &std::io::Error) -> bool {
     err.kind() == std::io::ErrorKind::BrokenPipe
 }
 
+/// Print a usage error (or help) as clap does and exit with clap's code.
+fn clap_exit(err: &clap::Error) -> ExitCode {
+    let code = err.exit_code();
+    match err.print() {
+        Err(e) if !is_broken_pipe(&e) => {
+            awsp::errln!("awsp: could not write the output: {e}");
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::from(u8::try_from(code).unwrap_or(2)),
+    }
+}
+
 fn main() -> ExitCode {
     // clap's own `exit` ignores a failed write of help or an error; a full or closed stdout
     // or stderr must still fail (a closed stdout pipe excepted).
     let cli = match awsp::cli::try_parse() {
         Ok(cli) => cli,
-        Err(err) => {
-            let code = err.exit_code();
-            return match err.print() {
-                Err(e) if !is_broken_pipe(&e) => {
-                    awsp::errln!("awsp: could not write the output: {e}");
-                    ExitCode::FAILURE
-                }
-                _ => ExitCode::from(u8::try_from(code).unwrap_or(2)),
-            };
-        }
+        Err(err) => return clap_exit(&err),
     };
     let mut out = Vec::new();
     match run(&cli, &mut out) {
@@ -75,12 +78,23 @@ fn main() -> ExitCode {
             }
         }
         Err(err) => {
+            // A usage error found after parsing (`use` with no profile and no terminal).
+            if let Some(usage) = err.downcast_ref::<clap::Error>() {
+                return clap_exit(usage);
+            }
+            // Cancelled by the user: Esc in the picker has nothing to say.
+            let cancelled = err
+                .chain()
+                .find_map(|c| c.downcast_ref::<awsp::Cancelled>());
+            if cancelled.is_some_and(|c| c.0.is_empty()) {
+                return ExitCode::from(130);
+            }
             // One line: the message and its causes, with what a terminal would act on (also
             // newlines) escaped: messages quote names and values from files.
             let message = format!("{err:#}");
             let message = awsp::terminal::escaped(&message);
             awsp::errln!("awsp: {message}");
-            if err.chain().any(|cause| cause.is::<awsp::Cancelled>()) {
+            if cancelled.is_some() {
                 ExitCode::from(130)
             } else {
                 ExitCode::FAILURE

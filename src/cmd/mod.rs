@@ -14,6 +14,7 @@ pub mod import;
 pub mod init;
 pub mod list;
 pub mod login;
+pub mod pick;
 pub mod prompt;
 pub mod rename;
 pub mod rm;

@@ -1,4 +1,4 @@
-//! `awsp use PROFILE | -`: print the code that switches this shell.
+//! `awsp use PROFILE | - | (nothing: the picker)`: print the code that switches this shell.
 
 use std::io::IsTerminal;
 
@@ -21,6 +21,8 @@ pub fn run(args: &UseArgs, wrapper: Option<Shell>, out: &mut Vec<u8>) -> Result<
             .and_then(|m| Mode::from_name(&m))
             .unwrap_or(Mode::Profile);
         (previous, mode)
+    } else if args.is_pick() {
+        (crate::cmd::pick::pick()?, Mode::Profile)
     } else {
         (args.profile().to_string(), Mode::Profile)
     };
