@@ -13,7 +13,7 @@ use anyhow::{Result, bail};
 
 use crate::cli::{CompletionsArgs, InitArgs};
 use crate::env;
-use crate::shell::InitShell;
+use crate::shell::{InitShell, Shell};
 
 /// The wrapper function of bash and zsh, the same code in both: a template says
 /// `__AWSP_POSIX_WRAPPER__` where it goes.
@@ -136,7 +136,13 @@ pub fn render_completions(shell: InitShell, cmd: &str) -> String {
 
 pub fn run(args: &InitArgs, out: &mut Vec<u8>) -> Result<()> {
     check_name(&args.cmd)?;
-    out.extend_from_slice(render(args.shell, &args.cmd, &binary_call()?).as_bytes());
+    let script = render(args.shell, &args.cmd, &binary_call()?);
+    // tcsh can only source a file: the script goes to one, and the line sourcing it is printed.
+    let text = match args.shell.shell() {
+        Shell::Tcsh => crate::shell::tcsh::install(&script)?,
+        _ => script,
+    };
+    out.extend_from_slice(text.as_bytes());
     Ok(())
 }
 

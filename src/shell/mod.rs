@@ -8,6 +8,8 @@
 pub mod fish;
 pub mod posix;
 pub mod powershell;
+pub mod tcsh;
+pub mod xonsh;
 
 use std::sync::LazyLock;
 
@@ -84,6 +86,8 @@ shells! {
     Zsh => posix::ZSH,
     Fish => fish::SPEC,
     PowerShell => powershell::SPEC,
+    Xonsh => xonsh::SPEC,
+    Tcsh => tcsh::SPEC,
 }
 
 impl Shell {
