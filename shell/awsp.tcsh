@@ -12,7 +12,7 @@ if ( "$1" == wrap ) then
     # output is printed unchanged and the binary's status returned. Every other subcommand runs
     # the binary unchanged.
     set __awsp_first = ( $argv[2-]:q '' )
-    if ( "$__awsp_first[1]" != use && "$__awsp_first[1]" != unset ) then
+    if ( $__awsp_first[1]:q != use && $__awsp_first[1]:q != unset ) then
         $__awsp_bin:q $argv[2-]:q
         set __awsp_status = $status
     else
@@ -42,44 +42,45 @@ else if ( "$1" == prompt ) then
     # `dev-alice 45s`, `dev-alice 42m`, `dev-alice 1h05m`, `dev-alice expired`), with builtins
     # only. The clock: tcsh has none, but the builtin `echo` writing an empty file and the
     # file test `-M` (its modification time in Unix seconds) give it without a process.
+    # Values are read with `:q` only: a double-quoted "$VAR" holding a newline is an error.
     set awsp_segment = ''
     set __awsp_profile = ''
     if ( $?AWSP_PROFILE ) then
-        set __awsp_profile = "$AWSP_PROFILE"
+        set __awsp_profile = $AWSP_PROFILE:q
     endif
     if ( $?AWS_PROFILE ) then
-        if ( "$AWS_PROFILE" != '' ) set __awsp_profile = "$AWS_PROFILE"
+        if ( $AWS_PROFILE:q != '' ) set __awsp_profile = $AWS_PROFILE:q
     endif
-    if ( "$__awsp_profile" != '' ) then
-        set awsp_segment = "$__awsp_profile"
+    if ( $__awsp_profile:q != '' ) then
+        set awsp_segment = $__awsp_profile:q
         set __awsp_at = ''
         if ( $?AWSP_EXPIRATION ) then
-            set __awsp_at = "$AWSP_EXPIRATION"
+            set __awsp_at = $AWSP_EXPIRATION:q
         endif
         set __awsp_sign = 1
-        if ( "$__awsp_at" =~ +* ) then
-            set __awsp_at = "$__awsp_at:s/+//"
-        else if ( "$__awsp_at" =~ -* ) then
+        if ( $__awsp_at:q =~ +* ) then
+            set __awsp_at = $__awsp_at:s/+//:q
+        else if ( $__awsp_at:q =~ -* ) then
             set __awsp_sign = -1
-            set __awsp_at = "$__awsp_at:s/-//"
+            set __awsp_at = $__awsp_at:s/-//:q
         endif
         # A time is a sign and 1 to 15 ASCII digits (the rule is in src/cmd/prompt.rs); `@`
         # reads leading zeros as decimal.
-        if ( "$__awsp_at" != '' && $%__awsp_at <= 15 && "$__awsp_at" !~ *[^0123456789]* && $?__awsp_clock ) then
+        if ( $__awsp_at:q != '' && $%__awsp_at <= 15 && $__awsp_at:q !~ *[^0123456789]* && $?__awsp_clock ) then
             echo -n >! $__awsp_clock:q
             @ __awsp_left = $__awsp_sign * $__awsp_at - ( -M $__awsp_clock:q )
             if ( $__awsp_left <= 0 ) then
-                set awsp_segment = "$__awsp_profile expired"
+                set awsp_segment = $__awsp_profile:q' expired'
             else if ( $__awsp_left < 60 ) then
-                set awsp_segment = "$__awsp_profile ${__awsp_left}s"
+                set awsp_segment = $__awsp_profile:q" ${__awsp_left}s"
             else if ( $__awsp_left < 3600 ) then
                 @ __awsp_left = $__awsp_left / 60
-                set awsp_segment = "$__awsp_profile ${__awsp_left}m"
+                set awsp_segment = $__awsp_profile:q" ${__awsp_left}m"
             else
                 @ __awsp_h = $__awsp_left / 3600
                 @ __awsp_m = ( $__awsp_left % 3600 ) / 60
                 if ( $__awsp_m < 10 ) set __awsp_m = 0$__awsp_m
-                set awsp_segment = "$__awsp_profile ${__awsp_h}h${__awsp_m}m"
+                set awsp_segment = $__awsp_profile:q" ${__awsp_h}h${__awsp_m}m"
             endif
         endif
     endif
