@@ -902,3 +902,84 @@ fn tcsh_completes_subcommands_flags_and_profiles() {
         "{text}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// The wrapper evaluates only its own header's code, whole, after the binary succeeded
+
+fn write_executable(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn wrapper_evaluates_only_its_own_code_that_parses() {
+    for sh in BOTH {
+        let name = sh.shell().name();
+        let (set, broken) = match sh {
+            Sh::Xonsh => ("__xonsh__.env['AWSP_T'] = 'ran'", "def (:"),
+            Sh::Tcsh => ("setenv AWSP_T ran", "setenv B 'unterminated"),
+        };
+        let cases = [
+            // (what the binary prints, its status, the wrapper's status, printed)
+            (
+                format!("# awsp eval {name}\n{set}\n{broken}\n"),
+                0,
+                false,
+                false,
+            ),
+            (
+                format!("# awsp eval bash\nexport AWSP_T=ran\n{set}\n"),
+                0,
+                true,
+                true,
+            ),
+            (format!("# awsp eval {name}\n{set}\n"), 3, false, true),
+        ];
+        for (i, (output, status, wrapper_ok, printed)) in cases.iter().enumerate() {
+            let run = Run::new();
+            let fake = run.path().join("fake");
+            std::fs::write(run.path().join("output"), output).unwrap();
+            write_executable(
+                &fake,
+                &format!(
+                    "#!/bin/sh\ncat '{}/output'\nexit {status}\n",
+                    run.path().display()
+                ),
+            );
+            let init = run.path().join("init");
+            let shell = InitShell::new(sh.shell()).unwrap();
+            std::fs::write(&init, render(shell, "awsp", fake.to_str().unwrap())).unwrap();
+            let init = init.to_str().unwrap();
+            let mut script = match sh {
+                Sh::Xonsh => format!("execx(open({}).read())\n", xonsh::quote(init)),
+                Sh::Tcsh => format!(
+                    "set __awsp_file = {}\nsource $__awsp_file:q load\n",
+                    tcsh::quote(init)
+                ),
+            };
+            script.push_str(&sh.step("awsp use x", "s"));
+            let Some(out) = run.run(sh, &script, Path::new("/nonexistent"), None) else {
+                break;
+            };
+            let what = format!("{sh:?} case {i}");
+            assert!(out.status.success(), "{what}: {}", common::stderr(&out));
+            assert_eq!(run.env("s").get("AWSP_T"), None, "{what}: code ran");
+            assert_eq!(
+                run.status("s") == 0,
+                *wrapper_ok,
+                "{what}: status {}",
+                run.status("s")
+            );
+            if !*wrapper_ok && *status != 0 {
+                assert_eq!(run.status("s"), *status, "{what}");
+            }
+            assert_eq!(
+                common::stdout(&out) == *output,
+                *printed,
+                "{what}: {}",
+                common::stdout(&out)
+            );
+        }
+    }
+}
