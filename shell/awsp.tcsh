@@ -84,13 +84,6 @@ else if ( "$1" == prompt ) then
             endif
         endif
     endif
-else if ( "$1" == complete ) then
-    # Completion candidates for the line in $COMMAND_LINE (tcsh sets it while completing).
-    set noglob
-    set __awsp_words = ( $COMMAND_LINE )
-    if ( "$COMMAND_LINE" =~ *' ' ) set __awsp_words = ( $__awsp_words:q '' )
-    @ __awsp_index = $#__awsp_words - 1
-    $__awsp_bin:q complete --index $__awsp_index -- $__awsp_words:q
 else
     # Loading: the binary, the tcsh that checks the code, the aliases, the clock, completion.
     set __awsp_bin = __AWSP_BIN__

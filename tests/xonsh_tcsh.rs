@@ -877,30 +877,124 @@ fn xonsh_completes_subcommands_flags_and_profiles() {
     );
 }
 
-#[test]
-fn tcsh_completes_subcommands_flags_and_profiles() {
-    let (config, credentials) = shell_files();
-    let run = Run::new();
-    let mut script = Sh::Tcsh.load("awsp");
-    script.push_str("complete awsp\n");
-    for line in ["awsp us", "awsp use dev-", "awsp use --cr", "awsp use "] {
-        script.push_str(&format!(
-            "setenv COMMAND_LINE '{line}'\necho `source $__awsp_file:q complete`\n"
-        ));
+/// A tmux server of our own running one interactive shell; killed on drop.
+struct Tmux {
+    tmux: PathBuf,
+    socket: PathBuf,
+}
+
+impl Tmux {
+    fn cmd(&self, args: &[&str]) -> Output {
+        Command::new(&self.tmux)
+            .arg("-S")
+            .arg(&self.socket)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
     }
-    let Some(out) = run.run(Sh::Tcsh, &script, &config, Some(&credentials)) else {
+
+    fn screen(&self) -> String {
+        common::stdout(&self.cmd(&["capture-pane", "-p", "-t", "0"]))
+    }
+
+    /// Poll the screen until it has a line equal to `want` (10 s at most).
+    fn wait_line(&self, want: &str) {
+        let start = std::time::Instant::now();
+        while !self.screen().lines().any(|l| l.trim_end() == want) {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(10),
+                "waiting for {want:?}; screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
+    fn type_text(&self, text: &str) {
+        assert!(
+            self.cmd(&["send-keys", "-t", "0", "-l", "--", text])
+                .status
+                .success()
+        );
+    }
+
+    fn key(&self, key: &str) {
+        assert!(self.cmd(&["send-keys", "-t", "0", key]).status.success());
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+/// Tab in an interactive tcsh (in tmux): subcommands, profile names, flags.
+#[test]
+fn tcsh_tab_completes_subcommands_flags_and_profiles() {
+    let Some(tcsh) = require_tool("tcsh") else {
         return;
     };
-    let text = common::stdout(&out);
-    let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[0].contains("p/*/"), "{text}");
-    assert_eq!(lines[1], "use", "{text}");
-    assert_eq!(lines[2], "dev-alice dev-bob", "{text}");
-    assert_eq!(lines[3], "--creds", "{text}");
-    assert!(
-        lines[4].contains("dev-alice") && lines[4].contains("prod"),
-        "{text}"
+    let Some(tmux) = require_tool("tmux") else {
+        return;
+    };
+    let (config, credentials) = shell_files();
+    let run = Run::new();
+    let bin_dir = awsp_bin().parent().unwrap().to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
     );
+    let t = Tmux {
+        tmux,
+        socket: run.path().join("tmux.sock"),
+    };
+    let out = Command::new(&t.tmux)
+        .arg("-S")
+        .arg(&t.socket)
+        .args([
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            "160",
+            "-y",
+            "40",
+            "--",
+        ])
+        .arg(&tcsh)
+        .args(["-f", "-i"])
+        .env_clear()
+        .env("PATH", path)
+        .env("HOME", run.path())
+        .env("TERM", "xterm")
+        .env("LC_ALL", "C.UTF-8")
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "tmux: {}", common::stderr(&out));
+    t.type_text("set prompt = '$ '; eval \"`awsp init tcsh`\"; echo loaded");
+    t.key("Enter");
+    t.wait_line("loaded");
+    for (typed, want) in [
+        ("awsp us", "$ awsp use"),
+        ("awsp use dev-a", "$ awsp use dev-alice"),
+        ("awsp use --cr", "$ awsp use --creds"),
+        ("awsp use --region il-c", "$ awsp use --region il-central-1"),
+    ] {
+        t.type_text(typed);
+        t.key("Tab");
+        t.wait_line(want);
+        t.key("C-u");
+        t.type_text("clear");
+        t.key("Enter");
+        t.wait_line("$");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
