@@ -16,14 +16,14 @@ if ( "$1" == wrap ) then
         $__awsp_bin:q $argv[2-]:q
         set __awsp_status = $status
     else
-        set __awsp_tmp = "`\mktemp`"
+        set __awsp_tmp = "`''mktemp`"
         if ( "$__awsp_tmp" == "" ) then
             echo 'awsp: could not make a temporary file' > /dev/stderr
             set __awsp_status = 1
         else
             $__awsp_bin:q --wrapper __AWSP_WRAPPER_SHELL__ $argv[2-]:q >! $__awsp_tmp:q
             set __awsp_status = $status
-            set __awsp_head = "`\head -n 1 $__awsp_tmp:q`"
+            set __awsp_head = "`''head -n 1 $__awsp_tmp:q`"
             if ( $__awsp_status == 0 && "$__awsp_head" == '# awsp eval __AWSP_WRAPPER_SHELL__' ) then
                 $__awsp_tcsh -f -n $__awsp_tmp:q
                 if ( $status == 0 ) then
@@ -32,9 +32,9 @@ if ( "$1" == wrap ) then
                     set __awsp_status = 1
                 endif
             else
-                \cat -- $__awsp_tmp:q
+                ''cat -- $__awsp_tmp:q
             endif
-            \rm -f -- $__awsp_tmp:q
+            ''rm -f -- $__awsp_tmp:q
         endif
     endif
 else if ( "$1" == prompt ) then
@@ -95,5 +95,7 @@ else
     unset __awsp_clock
     if ( -d "$__awsp_file:h" && -w "$__awsp_file:h" ) set __awsp_clock = "$__awsp_file:h/clock"
     # `endif` sets $status to 0: the alias returns the binary's status by a subshell.
-    alias __AWSP_CMD__ 'source $__awsp_file:q wrap \!* ; ( exit $__awsp_status )'
+    # No backslash in code (Shift_JIS reads 0x5C as a yen sign): a `!` before a quote is no
+    # event, so `!'"*"'` stores `!*`, the alias's arguments. `''cmd` skips a user's alias.
+    alias __AWSP_CMD__ 'source $__awsp_file:q wrap !'"*"' ; ( exit $__awsp_status )'
     alias awsp_prompt 'source $__awsp_file:q prompt'

@@ -453,6 +453,9 @@ fn evaluate(sh: Sh, path: &Path, dir: &Path, code: &str, locale: &str) -> Output
         .env("HOME", dir)
         .env("LC_ALL", locale)
         .env(GONE, "still here");
+    if let Some(dir) = legacy_locales().filter(|_| locale.contains('_')) {
+        cmd.env("LOCPATH", dir);
+    }
     cmd.output().unwrap()
 }
 
@@ -467,7 +470,65 @@ fn exported(dir: &Path) -> BTreeMap<Vec<u8>, Vec<u8>> {
         .collect()
 }
 
+/// The legacy multi-byte locales (name, source, charmap), compiled with `localedef` into the
+/// same cache as tests/quoting.rs (each built in a scratch directory renamed into place).
+const LEGACY_LOCALES: &[(&str, &str, &str)] = &[
+    ("zh_CN.GBK", "zh_CN", "GBK"),
+    ("zh_CN.GB18030", "zh_CN", "GB18030"),
+    ("ja_JP.SJIS", "ja_JP", "SHIFT_JIS"),
+    ("zh_TW.BIG5", "zh_TW", "BIG5"),
+];
+
+fn legacy_locales() -> Option<&'static Path> {
+    static DIR: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        require_tool("localedef")?;
+        let i18n = Path::new("/usr/share/i18n");
+        if !i18n.join("charmaps/GBK.gz").is_file() {
+            assert!(
+                !common::under_ci(),
+                "Debian locales is required under CI=true"
+            );
+            eprintln!("skipped: locales not installed");
+            return None;
+        }
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("awsp-legacy-locales");
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, source, charmap) in LEGACY_LOCALES {
+            let target = dir.join(name);
+            if target.join("LC_CTYPE").is_file() {
+                continue;
+            }
+            let scratch = dir.join(format!(".{name}.xt.{}", std::process::id()));
+            let out = Command::new("localedef")
+                .args(["--no-warnings=ascii", "-f", charmap, "-i", source])
+                .arg(&scratch)
+                .stdin(Stdio::null())
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "localedef {name}: {}",
+                common::stderr(&out)
+            );
+            if std::fs::rename(&scratch, &target).is_err() {
+                let _ = std::fs::remove_dir_all(&scratch);
+            }
+        }
+        Some(dir)
+    })
+    .as_deref()
+}
+
 fn round_trip(sh: Sh, cases: u32) {
+    round_trip_in(sh, &["C.UTF-8", "C"], cases);
+    if legacy_locales().is_some() {
+        let names: Vec<&'static str> = LEGACY_LOCALES.iter().map(|(name, _, _)| *name).collect();
+        round_trip_in(sh, names.leak(), cases / 2);
+    }
+}
+
+fn round_trip_in(sh: Sh, locales: &'static [&'static str], cases: u32) {
     let Some(path) = require_tool(sh.tool()) else {
         return;
     };
@@ -479,7 +540,7 @@ fn round_trip(sh: Sh, cases: u32) {
     });
     let strategy = (
         prop::collection::vec(hostile(), VALUES_PER_SCRIPT),
-        prop::sample::select(&["C.UTF-8", "C"][..]),
+        prop::sample::select(locales),
     );
     let result = runner.run(&strategy, |(values, locale)| {
         let mut change = EnvChange::new();
@@ -495,6 +556,13 @@ fn round_trip(sh: Sh, cases: u32) {
         let executed = dir.path().join(MARKER).exists();
         let _ = std::fs::remove_file(dir.path().join(MARKER));
         prop_assert!(!executed, "a value ran as code:\n{code}");
+        // tcsh in Shift_JIS reads 0x5C as a yen sign: a backslash-newline is no line break
+        // there, the check refuses the code, and nothing is set.
+        if sh == Sh::Tcsh && locale == "ja_JP.SJIS" && values.iter().any(|v| v.contains('\n')) {
+            prop_assert!(!out.status.success(), "tcsh in Shift_JIS took a newline");
+            prop_assert!(!dir.path().join("env.out").exists());
+            return Ok(());
+        }
         prop_assert!(
             out.status.success(),
             "{locale}: {}\n{code}",

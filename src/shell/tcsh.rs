@@ -2,14 +2,20 @@
 //! that): `eval "`...`"` would join its lines with spaces.
 //!
 //! Inside single quotes tcsh reads every character as it is except two: `!` (history
-//! substitution, also in scripts and sourced files), written `\!`, and a newline, written as a
-//! backslash and a newline. A `'` ends the quotes and is written `'\''`. Control characters
-//! other than a newline go in as they are. A line of the value holding non-ASCII is printed by
-//! `printf` from an ASCII format (every byte but a letter or digit as an octal escape, so no
-//! `!`, `$` or quote reaches tcsh) inside double quotes, `"`\printf '\303\251'`"` (`\printf`
-//! skips an alias), so that no byte of the value can pair with the code around it in a
-//! multi-byte locale: tcsh has no escape of its own for a byte in a quoted word. Each such line
-//! starts a process when the code runs; a switch starts awsp anyway.
+//! substitution, also in scripts and sourced files) and a newline. A `!` is written `''!''`
+//! (closing the quotes around it): a `!` before a quote starts no event, and no backslash of
+//! the value comes right before it (`\!` is an escape). A newline is written as a backslash and
+//! a newline, a `'` as `'"'"'`. No other backslash is used: in Shift_JIS tcsh reads the byte
+//! 0x5C as a yen sign, so `\!` and `'\''` would not escape there.
+//! (A backslash-newline does not either; tcsh then reports an unmatched quote, the wrapper's
+//! `tcsh -n` refuses the code, and a value with a newline fails in that locale rather than
+//! arriving wrong.) Control characters other than a newline go in as they are. A line of the
+//! value holding non-ASCII is printed by `printf` from an ASCII format (every byte but a letter
+//! or digit as an octal escape, so no `!`, `$` or quote reaches tcsh) inside double quotes,
+//! `"`''printf '\303\251'`"` (the quoted `''` keeps an alias from replacing it), so that no
+//! byte of the value can pair with the code around it in a multi-byte locale: tcsh has no
+//! escape of its own for a byte in a quoted word. Each such line starts a process when the
+//! code runs; a switch starts awsp anyway.
 //!
 //! The code is one `if ( 1 ) then` block: sourced, it runs; evaluated with `eval`, which would
 //! turn a newline of a value into a space, tcsh refuses the block and sets nothing.
@@ -99,15 +105,16 @@ fn quote_line(line: &str, out: &mut String) {
         out.push('\'');
         for ch in line.chars() {
             match ch {
-                '\'' => out.push_str("'\\''"),
-                '!' => out.push_str("\\!"),
+                '\'' => out.push_str("'\"'\"'"),
+                // Quotes around it: no event, and no `\` of the value escaping it.
+                '!' => out.push_str("''!''"),
                 _ => out.push(ch),
             }
         }
         out.push('\'');
         return;
     }
-    out.push_str("\"`\\printf '");
+    out.push_str("\"`''printf '");
     for &byte in line.as_bytes() {
         if byte.is_ascii_alphanumeric() {
             out.push(char::from(byte));
@@ -163,19 +170,21 @@ mod tests {
     #[test]
     fn bang_quote_and_newline() {
         assert_eq!(quote(""), "''");
-        assert_eq!(quote("it's"), r"'it'\''s'");
-        assert_eq!(quote("a!b"), r"'a\!b'");
-        assert_eq!(quote(r"\!"), r"'\\!'");
+        assert_eq!(quote("it's"), r#"'it'"'"'s'"#);
+        assert_eq!(quote("a!b"), "'a''!''b'");
+        assert_eq!(quote(r"\!"), r"'\''!'''");
         assert_eq!(quote("$x `y` \"%"), "'$x `y` \"%'");
         assert_eq!(quote("a\nb"), "'a''\\\n''b'");
         assert_eq!(quote("\n"), "'\\\n'");
         assert_eq!(quote("a\n"), "'a''\\\n'");
+        // The only backslash is the one before a newline.
+        assert!(!quote("\\'!é\\").replace("\\\n", "").contains("\\'"));
     }
 
     #[test]
     fn non_ascii_lines_come_from_printf_in_ascii() {
-        assert_eq!(quote("é!"), r#""`\printf '\303\251\041'`""#);
-        assert_eq!(quote("x\né"), "'x''\\\n'\"`\\printf '\\303\\251'`\"");
+        assert_eq!(quote("é!"), r#""`''printf '\303\251\041'`""#);
+        assert_eq!(quote("x\né"), "'x''\\\n'\"`''printf '\\303\\251'`\"");
         for value in ["日本語🦀", "\u{10FFFF}\n'", "-\u{2019}$%"] {
             assert!(quote(value).is_ascii());
         }

@@ -4,13 +4,16 @@
 //!
 //! A value of ASCII is a Python string literal in single quotes: printable ASCII as it is
 //! (`\\` and `\'` escaped), every control character as `\xHH`. A value with non-ASCII is its
-//! UTF-8 bytes as a bytes literal (the same escapes), decoded the way Python decodes the
-//! environment it inherits: `__import__('os').fsdecode(b'\xc3\xa9')`. In a UTF-8 locale that is
-//! the same string; in any other, it is what xonsh would hold had the variable come from its
-//! parent, so the child processes xonsh starts get the value's bytes exactly (Python
-//! re-encodes with the same codec and `surrogateescape`). A plain `'\u00e9'` would be
-//! re-encoded in the locale's charset instead, and a character the charset lacks would make
-//! every later command fail to start.
+//! UTF-8 bytes as a bytes literal (the same escapes), turned into the string that Python
+//! encodes back to exactly those bytes when xonsh passes the environment to a command (with
+//! the locale's codec and `surrogateescape`): `os.fsdecode(b)` (in a UTF-8 locale the same
+//! string as the value; in another, what xonsh would hold had the variable come from its
+//! parent) where that round-trips, else `b.decode('ascii', 'surrogateescape')`, which does in
+//! every codec (Big5 decodes `\xa2\x40` and encodes it back as `\xa2\x42`, for one):
+//! `(lambda b: (lambda s: s if os.fsencode(s) == b else ...)(os.fsdecode(b)))(b'\xc3\xa9')`,
+//! with `os` as `__import__('os')`. A plain `'\u00e9'` would be re-encoded in the locale's
+//! charset instead, and a character the charset lacks would make every later command fail to
+//! start.
 
 use std::fmt::Write;
 
@@ -50,6 +53,10 @@ fn literal_body(bytes: &[u8], out: &mut String) {
     }
 }
 
+/// The start of the expression for a value with non-ASCII, up to its bytes literal.
+const BYTES_OPEN: &str = "(lambda b: (lambda s: s if __import__('os').fsencode(s) == b \
+     else b.decode('ascii', 'surrogateescape'))(__import__('os').fsdecode(b)))(b'";
+
 /// A Python expression whose value is exactly `value` (see the module's doc).
 pub fn quote(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 40);
@@ -58,7 +65,7 @@ pub fn quote(value: &str) -> String {
         literal_body(value.as_bytes(), &mut out);
         out.push('\'');
     } else {
-        out.push_str("__import__('os').fsdecode(b'");
+        out.push_str(BYTES_OPEN);
         literal_body(value.as_bytes(), &mut out);
         out.push_str("')");
     }
@@ -87,7 +94,7 @@ mod tests {
 
     #[test]
     fn non_ascii_is_decoded_from_its_bytes() {
-        assert_eq!(quote("é'"), r"__import__('os').fsdecode(b'\xc3\xa9\'')");
+        assert_eq!(quote("é'"), format!(r"{BYTES_OPEN}\xc3\xa9\'')"));
         for value in ["日本語🦀", "\u{10FFFF}\n", "\u{2019}\u{1b}"] {
             assert!(quote(value).bytes().all(|b| (b' '..=b'~').contains(&b)));
         }
