@@ -1145,3 +1145,75 @@ fn wrapper_evaluates_only_its_own_code_that_parses() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// tcsh: `init` writes the script to the cache directory
+
+#[test]
+fn tcsh_init_writes_the_script_once_and_prints_the_source_line() {
+    let run = Run::new();
+    let cache = run.path().join("cache");
+    let init = |home: &Path, cache: Option<&Path>| {
+        let mut cmd = common::awsp_cmd(None, None);
+        cmd.args(["init", "tcsh"]).env("HOME", home);
+        if let Some(cache) = cache {
+            cmd.env("XDG_CACHE_HOME", cache);
+        }
+        cmd.output().unwrap()
+    };
+    let first = init(run.path(), Some(&cache));
+    assert!(first.status.success(), "{}", common::stderr(&first));
+    let second = init(run.path(), Some(&cache));
+    assert_eq!(first.stdout, second.stdout);
+    let line = common::stdout(&first);
+    let files: Vec<PathBuf> = std::fs::read_dir(cache.join("awsp"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let file = files[0].to_str().unwrap();
+    assert_eq!(
+        line,
+        format!(
+            "set __awsp_file = {} ; source $__awsp_file:q load\n",
+            tcsh::quote(file)
+        )
+    );
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(
+        text.starts_with("# awsp shell integration for tcsh"),
+        "{text}"
+    );
+    assert!(!text.contains("__AWSP_"));
+
+    // Without a usable cache directory: one error line, nothing to evaluate.
+    let blocker = run.path().join("not-a-dir");
+    std::fs::write(&blocker, "").unwrap();
+    let out = init(&blocker.join("home"), Some(&blocker));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = common::stderr(&out);
+    assert!(
+        err.starts_with("awsp: could not create") && err.lines().count() == 1,
+        "{err}"
+    );
+}
+
+#[test]
+fn xonsh_prompt_field_is_awsp_prompt() {
+    let (config, credentials) = shell_files();
+    let run = Run::new();
+    let script = format!(
+        "{}$AWSP_PROFILE = 'dev-bob'\nprint($PROMPT_FIELDS['awsp'](), awsp_prompt())\n",
+        Sh::Xonsh.load("awsp")
+    );
+    let Some(out) = run.run(Sh::Xonsh, &script, &config, Some(&credentials)) else {
+        return;
+    };
+    assert_eq!(
+        common::stdout(&out),
+        "dev-bob dev-bob\n",
+        "{}",
+        common::stderr(&out)
+    );
+}
