@@ -31,7 +31,7 @@ fn use_output_per_shell() {
         ("AWSP_MODE", "creds"),
         ("AWSUME_PROFILE", "old"),
     ];
-    for shell in ["sh", "bash", "zsh", "fish", "powershell"] {
+    for shell in awsp::shell::Shell::ALL.iter().map(|s| s.name()) {
         insta::assert_snapshot!(
             format!("use_dev_alice_{shell}"),
             emitted(shell, &["use", "dev-alice"], &before)

@@ -5,7 +5,9 @@
 //! the table in [`shells!`] below. The `--shell`/`--wrapper` values, `awsp init SHELL`,
 //! `awsp completions SHELL` and the hint on a terminal all come from the table.
 
+pub mod elvish;
 pub mod fish;
+pub mod nu;
 pub mod posix;
 pub mod powershell;
 pub mod tcsh;
@@ -86,6 +88,8 @@ shells! {
     Zsh => posix::ZSH,
     Fish => fish::SPEC,
     PowerShell => powershell::SPEC,
+    Nu => nu::SPEC,
+    Elvish => elvish::SPEC,
     Xonsh => xonsh::SPEC,
     Tcsh => tcsh::SPEC,
 }
