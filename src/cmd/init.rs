@@ -13,7 +13,7 @@ use anyhow::{Result, bail};
 
 use crate::cli::{CompletionsArgs, HookName, InitArgs};
 use crate::env;
-use crate::shell::InitShell;
+use crate::shell::{InitShell, Shell};
 
 /// The wrapper function of bash and zsh, the same code in both: a template says
 /// `__AWSP_POSIX_WRAPPER__` where it goes.
@@ -210,7 +210,12 @@ pub fn run(args: &InitArgs, out: &mut Vec<u8>) -> Result<()> {
             args.shell.shell().name()
         );
     }
-    let text = render_with_hooks(args.shell, &args.cmd, &binary_call()?, &args.hook);
+    let script = render_with_hooks(args.shell, &args.cmd, &binary_call()?, &args.hook);
+    // tcsh can only source a file: the script goes to one, and the line sourcing it is printed.
+    let text = match args.shell.shell() {
+        Shell::Tcsh => crate::shell::tcsh::install(&script)?,
+        _ => script,
+    };
     out.extend_from_slice(text.as_bytes());
     Ok(())
 }

@@ -10,6 +10,8 @@ pub mod fish;
 pub mod nu;
 pub mod posix;
 pub mod powershell;
+pub mod tcsh;
+pub mod xonsh;
 
 use std::sync::LazyLock;
 
@@ -91,6 +93,8 @@ shells! {
     PowerShell => powershell::SPEC,
     Nu => nu::SPEC,
     Elvish => elvish::SPEC,
+    Xonsh => xonsh::SPEC,
+    Tcsh => tcsh::SPEC,
 }
 
 impl Shell {
