@@ -13,6 +13,8 @@ pub mod env;
 pub mod resolve;
 pub mod secret;
 pub mod shell;
+#[cfg(unix)]
+pub mod signals;
 pub mod terminal;
 
 /// The user cancelled (Ctrl-C at a prompt, Esc in the picker): `main` exits 130, as a shell does

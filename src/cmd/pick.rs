@@ -199,7 +199,9 @@ mod imp {
     use std::io::Write;
     use std::os::fd::AsRawFd;
     use std::os::unix::fs::OpenOptionsExt;
-    use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use crate::signals::{SignalGuard, caught, die_of};
     use std::time::Duration;
 
     use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -220,13 +222,13 @@ mod imp {
     }
 
     pub fn run(tty: File, rows: Vec<Entry>) -> Result<String> {
-        let signals = SignalGuard::install();
+        let signals = SignalGuard::install(&CAUGHT);
         let chosen = {
             let mut screen = Screen::open(tty)?;
             Picker::new(&rows).run(&mut screen)
         };
         // The screen is restored: now a signal that came may end awsp.
-        let signal = SIGNALLED.load(Ordering::SeqCst);
+        let signal = caught();
         if signal != 0 {
             die_of(signal);
         }
@@ -316,67 +318,10 @@ mod imp {
         }));
     }
 
-    /// The signal that arrived while the picker ran, or 0.
-    static SIGNALLED: AtomicI32 = AtomicI32::new(0);
-
-    extern "C" fn note_signal(signal: libc::c_int) {
-        // Only an atomic store: async-signal-safe.
-        SIGNALLED.store(signal, Ordering::SeqCst);
-    }
-
     /// Raw mode turns Ctrl-C into a key, but a signal can still come from elsewhere (`kill`,
-    /// a closed terminal). While the picker runs these only set [`SIGNALLED`]; the loop then
-    /// restores the terminal and awsp dies of the signal. The previous actions come back on
-    /// drop. (The same pattern as `resolve::child`, which guards a child process instead.)
-    struct SignalGuard {
-        previous: Vec<(libc::c_int, libc::sigaction)>,
-    }
-
+    /// a closed terminal). While the picker runs these are only recorded; the loop then
+    /// restores the terminal and awsp dies of the signal.
     const CAUGHT: [libc::c_int; 4] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT];
-
-    impl SignalGuard {
-        fn install() -> SignalGuard {
-            SIGNALLED.store(0, Ordering::SeqCst);
-            let mut previous = Vec::new();
-            for signal in CAUGHT {
-                // SAFETY: plain sigaction calls with zeroed, then filled, structs; the handler
-                // only stores to an atomic.
-                unsafe {
-                    let mut action: libc::sigaction = std::mem::zeroed();
-                    action.sa_sigaction =
-                        note_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
-                    libc::sigemptyset(&mut action.sa_mask);
-                    action.sa_flags = 0;
-                    let mut old: libc::sigaction = std::mem::zeroed();
-                    if libc::sigaction(signal, &action, &mut old) == 0 {
-                        previous.push((signal, old));
-                    }
-                }
-            }
-            SignalGuard { previous }
-        }
-    }
-
-    impl Drop for SignalGuard {
-        fn drop(&mut self) {
-            for (signal, old) in &self.previous {
-                // SAFETY: restores an action returned by sigaction.
-                unsafe {
-                    libc::sigaction(*signal, old, std::ptr::null_mut());
-                }
-            }
-        }
-    }
-
-    /// Die of `signal` as if awsp had not caught it (the shell sees the usual status).
-    fn die_of(signal: libc::c_int) -> ! {
-        // SAFETY: restores the default action and raises the signal on ourselves.
-        unsafe {
-            libc::signal(signal, libc::SIG_DFL);
-            libc::raise(signal);
-        }
-        std::process::exit(128 + signal);
-    }
 
     /// What a key does.
     enum Action {
@@ -474,7 +419,7 @@ mod imp {
             let (mut cols, mut lines) = terminal::size().unwrap_or((80, 24));
             self.draw(screen, cols, lines)?;
             loop {
-                let signal = SIGNALLED.load(Ordering::SeqCst);
+                let signal = caught();
                 if signal != 0 {
                     // `run` dies of it once the terminal is restored.
                     return Err(anyhow!("interrupted by signal {signal}"));

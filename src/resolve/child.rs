@@ -54,62 +54,15 @@ pub fn run_bounded(
 mod imp {
     use super::*;
 
+    use crate::signals::{SignalGuard, caught, die_of};
     use std::io::Read;
     use std::os::fd::{AsRawFd, OwnedFd};
     use std::os::unix::fs::OpenOptionsExt;
     use std::os::unix::process::CommandExt;
     use std::process::Child;
-    use std::sync::atomic::{AtomicI32, Ordering};
 
-    /// The signal that interrupted awsp while a child ran, or 0.
-    static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
-
-    extern "C" fn note_signal(signal: libc::c_int) {
-        // Only an atomic store: async-signal-safe.
-        INTERRUPTED.store(signal, Ordering::SeqCst);
-    }
-
+    /// The signals that, while a child runs, kill its process group and then awsp.
     const FORWARDED: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
-
-    /// Our handlers for SIGINT, SIGTERM and SIGHUP while a child runs; the previous ones come
-    /// back on drop.
-    struct SignalGuard {
-        previous: Vec<(libc::c_int, libc::sigaction)>,
-    }
-
-    impl SignalGuard {
-        fn install() -> SignalGuard {
-            INTERRUPTED.store(0, Ordering::SeqCst);
-            let mut previous = Vec::new();
-            for signal in FORWARDED {
-                // SAFETY: plain sigaction calls with zeroed, then filled, structs; the handler
-                // only stores to an atomic.
-                unsafe {
-                    let mut action: libc::sigaction = std::mem::zeroed();
-                    action.sa_sigaction =
-                        note_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
-                    libc::sigemptyset(&mut action.sa_mask);
-                    action.sa_flags = 0; // no SA_RESTART: poll returns EINTR at once
-                    let mut old: libc::sigaction = std::mem::zeroed();
-                    if libc::sigaction(signal, &action, &mut old) == 0 {
-                        previous.push((signal, old));
-                    }
-                }
-            }
-            SignalGuard { previous }
-        }
-    }
-
-    impl Drop for SignalGuard {
-        fn drop(&mut self) {
-            for (signal, old) in &self.previous {
-                // SAFETY: restores an action returned by sigaction.
-                unsafe {
-                    libc::sigaction(*signal, old, std::ptr::null_mut());
-                }
-            }
-        }
-    }
 
     /// The controlling terminal, when awsp's process group is its foreground group: the
     /// child's group gets the foreground while it runs.
@@ -196,7 +149,7 @@ mod imp {
         max_stdout: usize,
         attended: bool,
     ) -> Result<Finished, RunError> {
-        let signals = SignalGuard::install();
+        let signals = SignalGuard::install(&FORWARDED);
         // Unattended, the child gets a session of its own: no controlling terminal, so that
         // opening /dev/tty to prompt fails at once.
         let terminal = if attended {
@@ -254,7 +207,7 @@ mod imp {
         // short at first (most helpers answer fast), then up to 10 ms.
         let mut step = Duration::from_millis(1);
         let status = loop {
-            let signal = INTERRUPTED.load(Ordering::SeqCst);
+            let signal = caught();
             if signal != 0 {
                 group.kill();
                 drop(terminal);
@@ -295,7 +248,7 @@ mod imp {
         }
         drop(terminal);
         // A signal that came as the command finished still ends awsp, with nothing printed.
-        let signal = INTERRUPTED.load(Ordering::SeqCst);
+        let signal = caught();
         drop(signals);
         if signal != 0 {
             die_of(signal);
@@ -353,16 +306,6 @@ mod imp {
         unsafe {
             libc::poll(&mut pfd, 1, ms);
         }
-    }
-
-    /// Die of `signal` as if awsp had not caught it (the shell sees the usual status).
-    fn die_of(signal: libc::c_int) -> ! {
-        // SAFETY: restores the default action and raises the signal on ourselves.
-        unsafe {
-            libc::signal(signal, libc::SIG_DFL);
-            libc::raise(signal);
-        }
-        std::process::exit(128 + signal);
     }
 }
 
