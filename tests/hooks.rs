@@ -16,7 +16,13 @@ use awsp::cli::{HookName, InitShell, Shell};
 use awsp::cmd::init::render_with_hooks;
 use common::{awsp_bin, awsp_cmd, clean_env, fixture, require_tool, require_venv_python};
 
-const REAL: [Shell; 3] = [Shell::Bash, Shell::Zsh, Shell::Fish];
+const REAL: [Shell; 5] = [
+    Shell::Bash,
+    Shell::Zsh,
+    Shell::Fish,
+    Shell::Nu,
+    Shell::Elvish,
+];
 
 const COMBOS: [&[HookName]; 3] = [
     &[HookName::Dir],
@@ -35,6 +41,8 @@ fn ext(shell: Shell) -> &'static str {
         Shell::Zsh => "zsh",
         Shell::Fish => "fish",
         Shell::PowerShell => "ps1",
+        Shell::Nu => "nu",
+        Shell::Elvish => "elv",
         other => unreachable!("{other:?} has no hooks"),
     }
 }
@@ -107,6 +115,29 @@ impl World {
                     "source '{root}/init.fish'\nsource '{root}/init.fish'\n\
                      function prompt; emit fish_prompt; end\nfunction preexec; emit fish_preexec; end\n\
                      function show; printf '@ %s %s\\n' $argv[1] (wc -l <'{root}/count'); env | LC_ALL=C sort; end\n"
+                ),
+            ),
+            // nushell runs its hooks' closures with their environment changes kept.
+            Shell::Nu => (
+                "nu",
+                &["-n", "-c"][..],
+                format!(
+                    "source '{root}/init.nu'\nsource '{root}/init.nu'\n\
+                     def --env prompt [] {{ for h in $env.config.hooks.pre_prompt {{ do --env $h }} }}\n\
+                     def --env preexec [] {{ for h in $env.config.hooks.pre_execution {{ do --env $h }} }}\n\
+                     def show [name: string] {{ print $\"@ ($name) (open --raw '{root}/count' | lines | length)\"; ^env | print }}\n"
+                ),
+            ),
+            // elvish registers its hooks in `edit:` only in the interactive shell (see
+            // `interactive_hooks_are_registered`): here the prompt calls them.
+            Shell::Elvish => (
+                "elvish",
+                &["-norc", "-c"][..],
+                format!(
+                    "var awsp~ = $nil\nvar prompt~ = $nil\nvar preexec~ = {{|| }}\n\
+                     fn load {{ eval (slurp < '{root}/init.elv') &on-end={{|ns| set awsp~ = $ns[awsp~]; set prompt~ = $ns[__awsp_hook~]; if (has-key $ns __awsp_hook_preexec~) {{ set preexec~ = $ns[__awsp_hook_preexec~] }} }} }}\n\
+                     load\nload\n\
+                     fn show {{|name| echo '@ '$name' '(wc -l < '{root}/count'); env }}\n"
                 ),
             ),
             other => unreachable!("{other:?}"),
@@ -649,10 +680,18 @@ fn every_hook_combination_is_lint_clean() {
     let shfmt = require_tool("shfmt");
     let zsh = require_tool("zsh");
     let fish = require_tool("fish");
+    let elvish = require_tool("elvish");
     let python = require_venv_python();
     let mut ps_files = Vec::new();
     for (i, hooks) in COMBOS.iter().enumerate() {
-        for sh in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell] {
+        for sh in [
+            Shell::Bash,
+            Shell::Zsh,
+            Shell::Fish,
+            Shell::PowerShell,
+            Shell::Nu,
+            Shell::Elvish,
+        ] {
             let path = dir.path().join(format!("init-{i}.{}", ext(sh)));
             std::fs::write(
                 &path,
@@ -670,6 +709,11 @@ fn every_hook_combination_is_lint_clean() {
                     ps_files.push(path.clone());
                     vec![]
                 }
+                Shell::Nu => {
+                    nu_checked(&path);
+                    vec![]
+                }
+                Shell::Elvish => vec![(&elvish, vec!["-compileonly"])],
                 other => unreachable!("{other:?}"),
             };
             for (tool, args) in checks {
@@ -706,6 +750,37 @@ fn every_hook_combination_is_lint_clean() {
     }
 }
 
+/// nushell's checks: `--ide-check` reports no error and `nu-check` accepts the file.
+fn nu_checked(path: &Path) {
+    let Some(nu) = require_tool("nu") else { return };
+    let ide = Command::new(&nu)
+        .args(["-n", "--ide-check", "100"])
+        .arg(path)
+        .output()
+        .unwrap();
+    let errors: Vec<String> = common::stdout(&ide)
+        .lines()
+        .filter(|l| l.contains("\"severity\":\"Error\""))
+        .map(str::to_string)
+        .collect();
+    assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+    let out = Command::new(&nu)
+        .args(["-n", "-c"])
+        .arg(format!(
+            "if not (nu-check {}) {{ exit 1 }}",
+            Shell::Nu.quote(path.to_str().unwrap())
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "nu-check {}: {}{}",
+        path.display(),
+        common::stdout(&out),
+        common::stderr(&out)
+    );
+}
+
 /// `--hook` takes a comma list or repeats; the order and repeats do not matter.
 #[test]
 fn hook_option_forms_agree() {
@@ -733,7 +808,14 @@ fn hook_option_forms_agree() {
 
 #[test]
 fn init_with_hooks_snapshot() {
-    for sh in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell] {
+    for sh in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::PowerShell,
+        Shell::Nu,
+        Shell::Elvish,
+    ] {
         let hooks = render_with_hooks(
             init(sh),
             "awsp",
