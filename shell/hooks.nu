@@ -2,7 +2,7 @@
 # init` picks the sections is in shell/hooks.bash, the contract in src/cmd/hook.rs. Both run
 # from `$env.config.hooks.pre_prompt` (before each prompt); `refresh` also from `pre_execution`,
 # so that a command typed after the prompt sat idle past the window still gets fresh
-# credentials. What the hooks remember is in `$env.__AWSP_HOOK`, a record: nushell passes only
+# credentials. What the hooks remember is in `$env.__awsp_hooks`, a record: nushell passes only
 # text to the processes it starts, so it stays in this shell.
 
 # awsp-hook: any
@@ -19,11 +19,11 @@ def --env __awsp_hook_eval [...args: string] {
 # the tree applied now, or when a .awsprofile (any kind of entry: the binary decides) is in
 # $PWD or a parent below that tree's root (below / outside any tree). Builtins only otherwise.
 def --env __awsp_hook_dir [] {
-    let state = ($env.__AWSP_HOOK? | default {})
+    let state = ($env.__awsp_hooks? | default {})
     if ($state.dir_last? == $env.PWD) {
         return
     }
-    $env.__AWSP_HOOK = ($state | upsert dir_last $env.PWD)
+    $env.__awsp_hooks = ($state | upsert dir_last $env.PWD)
     let root = ($env.AWSP_DIR_ROOT? | default "" | into string)
     if $root != "" {
         let prefix = ($root | str replace -r '/$' '') + "/"
@@ -55,14 +55,14 @@ def --env __awsp_hook_refresh [] {
     if ($env.AWSP_MODE? != "creds") or not ($at =~ '^[0-9]{1,15}\z') {
         return
     }
-    let state = ($env.__AWSP_HOOK? | default {})
+    let state = ($env.__awsp_hooks? | default {})
     if ($state.refresh_tried? == $at) {
         return
     }
     if ($at | into int) - ((date now | into int) // 1_000_000_000) > __AWSP_REFRESH_WINDOW__ {
         return
     }
-    $env.__AWSP_HOOK = ($state | upsert refresh_tried $at)
+    $env.__awsp_hooks = ($state | upsert refresh_tried $at)
     __awsp_hook_eval hook refresh
 }
 
