@@ -1003,6 +1003,20 @@ impl Tmux {
         common::stdout(&self.tmux(&["capture-pane", "-p", "-J", "-S", "-", "-t", "0"]))
     }
 
+    /// Wait until the shell reads its input (nushell drops what was typed before it started),
+    /// typing `echo ready` again every second.
+    fn ready(&self) {
+        let start = std::time::Instant::now();
+        while !self.screen().lines().any(|l| l.trim_end() == "ready") {
+            if start.elapsed() > std::time::Duration::from_secs(15) {
+                panic!("the shell did not start; screen:\n{}", self.screen());
+            }
+            self.tmux(&["send-keys", "-t", "0", "-l", "--", "echo ready"]);
+            self.tmux(&["send-keys", "-t", "0", "Enter"]);
+            std::thread::sleep(std::time::Duration::from_millis(1000));
+        }
+    }
+
     /// Type `line` and Enter, then wait until its `echo` of a marker has come out. (The echo
     /// is typed ahead: the terminal may show it in front of what `line` prints.)
     fn run(&self, line: &str, marker: &str) {
@@ -1027,7 +1041,7 @@ impl Drop for Tmux {
     }
 }
 
-/// On a real terminal, with real prompts: Enter at an unchanged prompt starts no awsp; a
+/// On a real terminal, with real prompts (every shell with hooks but PowerShell): Enter at an unchanged prompt starts no awsp; a
 /// refresh that would prompt (its credential_process reads /dev/tty on its second run) does
 /// not get the terminal, fails at once and says so in one line, once; `cd` into a tree and
 /// out of it switches and switches back.
@@ -1052,13 +1066,25 @@ fn interactive_prompts_refresh_and_switch_without_prompting() {
             &["fish", "--no-config", "-i"][..],
             format!("function fish_prompt; echo '$ '; end; source '{root}/init.fish'"),
         ),
+        (&["nu", "-n"][..], format!("source '{root}/init.nu'")),
+        (
+            &["elvish", "-norc"][..],
+            format!("eval (slurp < '{root}/init.elv')"),
+        ),
     ] {
+        // `NAME:` and the value of the variable NAME.
+        let print_var = |name: &str| match shell[0] {
+            "nu" => format!("print $\"{name}:($env.{name}? | default '')\""),
+            "elvish" => format!("echo {name}:$E:{name}"),
+            _ => format!("printf '{name}:%s\\n' \"${name}\""),
+        };
         std::fs::write(&process_runs, "").unwrap();
         std::fs::write(world.path("count"), "").unwrap();
         let Some(t) = Tmux::start(&world, &config, shell) else {
             continue;
         };
         let awsp_runs = || runs(&world.path("count"));
+        t.ready();
         t.run(&setup, "loaded");
         assert_eq!(awsp_runs(), 0, "{shell:?}: loading starts nothing");
         t.run("awsp use proc --creds", "used");
@@ -1086,9 +1112,9 @@ fn interactive_prompts_refresh_and_switch_without_prompting() {
             said[0]
         );
         t.run("cd proj/sub", "in");
-        t.run("printf 'profile:%s\\n' \"$AWS_PROFILE\"", "shown-in");
+        t.run(&print_var("AWS_PROFILE"), "shown-in");
         assert!(
-            t.screen().contains("profile:dev-alice"),
+            t.screen().contains("AWS_PROFILE:dev-alice"),
             "{shell:?}:\n{}",
             t.screen()
         );
@@ -1096,12 +1122,14 @@ fn interactive_prompts_refresh_and_switch_without_prompting() {
         // Back to proc's credentials: switching back resolves them again, unattended; the
         // process would read the terminal, so this fails, says so, and leaves nothing stale.
         t.run("cd /", "out");
-        t.run("printf 'key:%s\\n' \"$AWS_ACCESS_KEY_ID\"", "shown-out");
+        t.run(&print_var("AWS_ACCESS_KEY_ID"), "shown-out");
         assert_eq!(awsp_runs(), 4, "{shell:?}:\n{}", t.screen());
         assert_eq!(runs(&process_runs), 3, "{shell:?}");
         let screen = t.screen();
         assert!(
-            screen.lines().any(|l| l.trim_end().ends_with("key:")),
+            screen
+                .lines()
+                .any(|l| l.trim_end().ends_with("AWS_ACCESS_KEY_ID:")),
             "{shell:?}:\n{screen}"
         );
         assert!(
@@ -1113,14 +1141,15 @@ fn interactive_prompts_refresh_and_switch_without_prompting() {
     }
 }
 
-/// zsh and fish also refresh just before a command (preexec), so that a command typed after
-/// the prompt sat idle gets fresh credentials; bash has no preexec (the next prompt does it).
+/// zsh, fish, nushell and elvish also refresh just before a command (preexec), so that a
+/// command typed after the prompt sat idle gets fresh credentials; bash has no preexec (the
+/// next prompt does it).
 #[test]
-fn refresh_runs_before_a_command_in_zsh_and_fish() {
+fn refresh_runs_before_a_command_where_the_shell_has_preexec() {
     let world = World::new(&[HookName::Refresh]);
     let (config, process_runs) = refresh_files(world.dir.path(), "FIRST=120 LATER=3600");
     let none = world.path("no-credentials");
-    for sh in [Shell::Zsh, Shell::Fish] {
+    for sh in [Shell::Zsh, Shell::Fish, Shell::Nu, Shell::Elvish] {
         std::fs::write(&process_runs, "").unwrap();
         let script = "awsp use proc --creds; show used\npreexec; show pre\n";
         let Some(out) = world.run(sh, &config, &none, script) else {
