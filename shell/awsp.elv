@@ -7,18 +7,10 @@
 use re
 use str
 
-# The wrapper. `use` and `unset` run as `awsp --wrapper elvish ...`, under which a successful
-# switch prints the header line `# awsp eval elvish` and then the code. The code is evaluated
-# only when the binary succeeded and its first line is this shell's header, so no other output
-# (help, version, whatever a flag prints) can ever be evaluated: it is printed unchanged and a
-# failing binary's exception is thrown again. `eval` compiles all of the code before any of it
-# runs: a syntax error runs none of it. Every other subcommand runs the binary unchanged.
-fn __AWSP_CMD__ {|@args|
+# __awsp_eval ARGS: run `awsp --wrapper elvish ARGS` and evaluate its code as described above
+# (the wrapper and the hooks).
+fn __awsp_eval {|@args|
     var bin = (external __AWSP_BIN__)
-    if (or (== (count $args) 0) (not (has-value [use unset] $args[0]))) {
-        $bin $@args
-        return
-    }
     var failure = $nil
     var out = (try { $bin --wrapper elvish $@args } catch err { set failure = $err } | slurp)
     if (or (not-eq $failure $nil) (not (str:has-prefix $out "# awsp eval elvish\n"))) {
@@ -29,6 +21,24 @@ fn __AWSP_CMD__ {|@args|
         return
     }
     eval $out
+}
+
+# The wrapper. `use` and `unset` run as `awsp --wrapper elvish ...`, under which a successful
+# switch prints the header line `# awsp eval elvish` and then the code. The code is evaluated
+# only when the binary succeeded and its first line is this shell's header, so no other output
+# (help, version, whatever a flag prints) can ever be evaluated: it is printed unchanged and a
+# failing binary's exception is thrown again. `eval` compiles all of the code before any of it
+# runs: a syntax error runs none of it. Every other subcommand runs the binary unchanged.
+fn __AWSP_CMD__ {|@args|
+    # `awsp` alone is `awsp use`: the picker.
+    if (== (count $args) 0) {
+        set args = [use]
+    }
+    if (not (has-value [use unset] $args[0])) {
+        (external __AWSP_BIN__) $@args
+        return
+    }
+    __awsp_eval $@args
 }
 
 # elvish has no builtin clock, so the prompt reads Linux's: boot time (`btime` in /proc/stat,

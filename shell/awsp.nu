@@ -13,10 +13,18 @@
 # fails the command with its exit code. Every other subcommand runs the binary unchanged.
 @complete __awsp_complete
 def --env --wrapped __AWSP_CMD__ [...args: string] {
-    if ($args | is-empty) or ($args.0 not-in [use unset]) {
+    # `awsp` alone is `awsp use`: the picker.
+    let args = if ($args | is-empty) { [use] } else { $args }
+    if $args.0 not-in [use unset] {
         ^__AWSP_BIN__ ...$args
         return
     }
+    __awsp_eval ...$args
+}
+
+# __awsp_eval ARGS: run `awsp --wrapper nu ARGS` and apply its change as described above (the
+# wrapper and the hooks).
+def --env __awsp_eval [...args: string] {
     let out = try { ^__AWSP_BIN__ --wrapper nu ...$args } catch {|err| $err.raw }
     let parts = ($out | split row -n 2 "\n")
     if ($parts.0 != "# awsp eval nu") or (($parts | length) != 2) {

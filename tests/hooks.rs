@@ -16,7 +16,13 @@ use awsp::cli::{HookName, InitShell, Shell};
 use awsp::cmd::init::render_with_hooks;
 use common::{awsp_bin, awsp_cmd, clean_env, fixture, require_tool, require_venv_python};
 
-const REAL: [Shell; 3] = [Shell::Bash, Shell::Zsh, Shell::Fish];
+const REAL: [Shell; 5] = [
+    Shell::Bash,
+    Shell::Zsh,
+    Shell::Fish,
+    Shell::Nu,
+    Shell::Elvish,
+];
 
 const COMBOS: [&[HookName]; 3] = [
     &[HookName::Dir],
@@ -35,6 +41,8 @@ fn ext(shell: Shell) -> &'static str {
         Shell::Zsh => "zsh",
         Shell::Fish => "fish",
         Shell::PowerShell => "ps1",
+        Shell::Nu => "nu",
+        Shell::Elvish => "elv",
         other => unreachable!("{other:?} has no hooks"),
     }
 }
@@ -107,6 +115,29 @@ impl World {
                     "source '{root}/init.fish'\nsource '{root}/init.fish'\n\
                      function prompt; emit fish_prompt; end\nfunction preexec; emit fish_preexec; end\n\
                      function show; printf '@ %s %s\\n' $argv[1] (wc -l <'{root}/count'); env | LC_ALL=C sort; end\n"
+                ),
+            ),
+            // nushell runs its hooks' closures with their environment changes kept.
+            Shell::Nu => (
+                "nu",
+                &["-n", "-c"][..],
+                format!(
+                    "source '{root}/init.nu'\nsource '{root}/init.nu'\n\
+                     def --env prompt [] {{ for h in $env.config.hooks.pre_prompt {{ do --env $h }} }}\n\
+                     def --env preexec [] {{ for h in $env.config.hooks.pre_execution {{ do --env $h }} }}\n\
+                     def show [name: string] {{ print $\"@ ($name) (open --raw '{root}/count' | lines | length)\"; ^env | print }}\n"
+                ),
+            ),
+            // elvish registers its hooks in `edit:` only in the interactive shell (see
+            // `interactive_hooks_are_registered`): here the prompt calls them.
+            Shell::Elvish => (
+                "elvish",
+                &["-norc", "-c"][..],
+                format!(
+                    "var awsp~ = $nil\nvar prompt~ = $nil\nvar preexec~ = {{|| }}\n\
+                     fn load {{ eval (slurp < '{root}/init.elv') &on-end={{|ns| set awsp~ = $ns[awsp~]; set prompt~ = $ns[__awsp_hook~]; if (has-key $ns __awsp_hook_preexec~) {{ set preexec~ = $ns[__awsp_hook_preexec~] }} }} }}\n\
+                     load\nload\n\
+                     fn show {{|name| echo '@ '$name' '(wc -l < '{root}/count'); env }}\n"
                 ),
             ),
             other => unreachable!("{other:?}"),
@@ -649,10 +680,18 @@ fn every_hook_combination_is_lint_clean() {
     let shfmt = require_tool("shfmt");
     let zsh = require_tool("zsh");
     let fish = require_tool("fish");
+    let elvish = require_tool("elvish");
     let python = require_venv_python();
     let mut ps_files = Vec::new();
     for (i, hooks) in COMBOS.iter().enumerate() {
-        for sh in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell] {
+        for sh in [
+            Shell::Bash,
+            Shell::Zsh,
+            Shell::Fish,
+            Shell::PowerShell,
+            Shell::Nu,
+            Shell::Elvish,
+        ] {
             let path = dir.path().join(format!("init-{i}.{}", ext(sh)));
             std::fs::write(
                 &path,
@@ -670,6 +709,11 @@ fn every_hook_combination_is_lint_clean() {
                     ps_files.push(path.clone());
                     vec![]
                 }
+                Shell::Nu => {
+                    nu_checked(&path);
+                    vec![]
+                }
+                Shell::Elvish => vec![(&elvish, vec!["-compileonly"])],
                 other => unreachable!("{other:?}"),
             };
             for (tool, args) in checks {
@@ -706,6 +750,37 @@ fn every_hook_combination_is_lint_clean() {
     }
 }
 
+/// nushell's checks: `--ide-check` reports no error and `nu-check` accepts the file.
+fn nu_checked(path: &Path) {
+    let Some(nu) = require_tool("nu") else { return };
+    let ide = Command::new(&nu)
+        .args(["-n", "--ide-check", "100"])
+        .arg(path)
+        .output()
+        .unwrap();
+    let errors: Vec<String> = common::stdout(&ide)
+        .lines()
+        .filter(|l| l.contains("\"severity\":\"Error\""))
+        .map(str::to_string)
+        .collect();
+    assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+    let out = Command::new(&nu)
+        .args(["-n", "-c"])
+        .arg(format!(
+            "if not (nu-check {}) {{ exit 1 }}",
+            Shell::Nu.quote(path.to_str().unwrap())
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "nu-check {}: {}{}",
+        path.display(),
+        common::stdout(&out),
+        common::stderr(&out)
+    );
+}
+
 /// `--hook` takes a comma list or repeats; the order and repeats do not matter.
 #[test]
 fn hook_option_forms_agree() {
@@ -733,7 +808,14 @@ fn hook_option_forms_agree() {
 
 #[test]
 fn init_with_hooks_snapshot() {
-    for sh in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell] {
+    for sh in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::PowerShell,
+        Shell::Nu,
+        Shell::Elvish,
+    ] {
         let hooks = render_with_hooks(
             init(sh),
             "awsp",
@@ -921,6 +1003,20 @@ impl Tmux {
         common::stdout(&self.tmux(&["capture-pane", "-p", "-J", "-S", "-", "-t", "0"]))
     }
 
+    /// Wait until the shell reads its input (nushell drops what was typed before it started),
+    /// typing `echo ready` again every second.
+    fn ready(&self) {
+        let start = std::time::Instant::now();
+        while !self.screen().lines().any(|l| l.trim_end() == "ready") {
+            if start.elapsed() > std::time::Duration::from_secs(15) {
+                panic!("the shell did not start; screen:\n{}", self.screen());
+            }
+            self.tmux(&["send-keys", "-t", "0", "-l", "--", "echo ready"]);
+            self.tmux(&["send-keys", "-t", "0", "Enter"]);
+            std::thread::sleep(std::time::Duration::from_millis(1000));
+        }
+    }
+
     /// Type `line` and Enter, then wait until its `echo` of a marker has come out. (The echo
     /// is typed ahead: the terminal may show it in front of what `line` prints.)
     fn run(&self, line: &str, marker: &str) {
@@ -945,7 +1041,7 @@ impl Drop for Tmux {
     }
 }
 
-/// On a real terminal, with real prompts: Enter at an unchanged prompt starts no awsp; a
+/// On a real terminal, with real prompts (every shell with hooks but PowerShell): Enter at an unchanged prompt starts no awsp; a
 /// refresh that would prompt (its credential_process reads /dev/tty on its second run) does
 /// not get the terminal, fails at once and says so in one line, once; `cd` into a tree and
 /// out of it switches and switches back.
@@ -970,13 +1066,25 @@ fn interactive_prompts_refresh_and_switch_without_prompting() {
             &["fish", "--no-config", "-i"][..],
             format!("function fish_prompt; echo '$ '; end; source '{root}/init.fish'"),
         ),
+        (&["nu", "-n"][..], format!("source '{root}/init.nu'")),
+        (
+            &["elvish", "-norc"][..],
+            format!("eval (slurp < '{root}/init.elv')"),
+        ),
     ] {
+        // `NAME:` and the value of the variable NAME.
+        let print_var = |name: &str| match shell[0] {
+            "nu" => format!("print $\"{name}:($env.{name}? | default '')\""),
+            "elvish" => format!("echo {name}:$E:{name}"),
+            _ => format!("printf '{name}:%s\\n' \"${name}\""),
+        };
         std::fs::write(&process_runs, "").unwrap();
         std::fs::write(world.path("count"), "").unwrap();
         let Some(t) = Tmux::start(&world, &config, shell) else {
             continue;
         };
         let awsp_runs = || runs(&world.path("count"));
+        t.ready();
         t.run(&setup, "loaded");
         assert_eq!(awsp_runs(), 0, "{shell:?}: loading starts nothing");
         t.run("awsp use proc --creds", "used");
@@ -1004,9 +1112,9 @@ fn interactive_prompts_refresh_and_switch_without_prompting() {
             said[0]
         );
         t.run("cd proj/sub", "in");
-        t.run("printf 'profile:%s\\n' \"$AWS_PROFILE\"", "shown-in");
+        t.run(&print_var("AWS_PROFILE"), "shown-in");
         assert!(
-            t.screen().contains("profile:dev-alice"),
+            t.screen().contains("AWS_PROFILE:dev-alice"),
             "{shell:?}:\n{}",
             t.screen()
         );
@@ -1014,12 +1122,14 @@ fn interactive_prompts_refresh_and_switch_without_prompting() {
         // Back to proc's credentials: switching back resolves them again, unattended; the
         // process would read the terminal, so this fails, says so, and leaves nothing stale.
         t.run("cd /", "out");
-        t.run("printf 'key:%s\\n' \"$AWS_ACCESS_KEY_ID\"", "shown-out");
+        t.run(&print_var("AWS_ACCESS_KEY_ID"), "shown-out");
         assert_eq!(awsp_runs(), 4, "{shell:?}:\n{}", t.screen());
         assert_eq!(runs(&process_runs), 3, "{shell:?}");
         let screen = t.screen();
         assert!(
-            screen.lines().any(|l| l.trim_end().ends_with("key:")),
+            screen
+                .lines()
+                .any(|l| l.trim_end().ends_with("AWS_ACCESS_KEY_ID:")),
             "{shell:?}:\n{screen}"
         );
         assert!(
@@ -1031,14 +1141,15 @@ fn interactive_prompts_refresh_and_switch_without_prompting() {
     }
 }
 
-/// zsh and fish also refresh just before a command (preexec), so that a command typed after
-/// the prompt sat idle gets fresh credentials; bash has no preexec (the next prompt does it).
+/// zsh, fish, nushell and elvish also refresh just before a command (preexec), so that a
+/// command typed after the prompt sat idle gets fresh credentials; bash has no preexec (the
+/// next prompt does it).
 #[test]
-fn refresh_runs_before_a_command_in_zsh_and_fish() {
+fn refresh_runs_before_a_command_where_the_shell_has_preexec() {
     let world = World::new(&[HookName::Refresh]);
     let (config, process_runs) = refresh_files(world.dir.path(), "FIRST=120 LATER=3600");
     let none = world.path("no-credentials");
-    for sh in [Shell::Zsh, Shell::Fish] {
+    for sh in [Shell::Zsh, Shell::Fish, Shell::Nu, Shell::Elvish] {
         std::fs::write(&process_runs, "").unwrap();
         let script = "awsp use proc --creds; show used\npreexec; show pre\n";
         let Some(out) = world.run(sh, &config, &none, script) else {

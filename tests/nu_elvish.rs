@@ -1043,3 +1043,56 @@ fn interactive_shells_complete_and_switch() {
         });
     }
 }
+
+/// `awsp` alone through the wrapper is `awsp use` (the picker), as in bash: the binary is
+/// run as `--wrapper SHELL use` and its switch applied.
+#[test]
+fn the_wrapper_alone_is_use() {
+    for sh in BOTH {
+        let dir = tempfile::tempdir().unwrap();
+        let args = dir.path().join("args");
+        let fake = dir.path().join("fake-awsp");
+        let code = match sh {
+            Shell::Nu => "{\"set\":{\"AWSP_TEST_EVALUATED\":\"yes\"},\"unset\":[]}",
+            _ => "set-env AWSP_TEST_EVALUATED yes",
+        };
+        std::fs::write(
+            &fake,
+            format!(
+                "#!/bin/sh\necho \"$*\" >>'{}'\nprintf '# awsp eval {}\\n{code}\\n'\n",
+                args.display(),
+                sh.name()
+            ),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let init = dir
+            .path()
+            .join(format!("init.{}", integration(sh).init().ext));
+        std::fs::write(
+            &init,
+            render(integration(sh), "awsp", fake.to_str().unwrap()),
+        )
+        .unwrap();
+        let init = literal(sh, init.to_str().unwrap());
+        let script = match sh {
+            Shell::Nu => format!("source {init}\nawsp\nprint $env.AWSP_TEST_EVALUATED\n"),
+            _ => format!(
+                "var awsp~ = $nil\neval (slurp < {init}) &on-end={{|ns| set awsp~ = $ns[awsp~] }}\n\
+                 awsp\necho $E:AWSP_TEST_EVALUATED\n"
+            ),
+        };
+        let Some(mut cmd) = shell(sh, dir.path(), None, None) else {
+            continue;
+        };
+        let out = cmd.arg(&script).output().unwrap();
+        assert!(out.status.success(), "{sh:?}: {}", common::stderr(&out));
+        assert_eq!(common::stdout(&out), "yes\n", "{sh:?}");
+        assert_eq!(
+            std::fs::read_to_string(&args).unwrap(),
+            format!("--wrapper {} use\n", sh.name()),
+            "{sh:?}"
+        );
+    }
+}

@@ -25,7 +25,7 @@ pub const SPEC: ShellSpec = ShellSpec {
         completion: include_str!("../../shell/completion.elv"),
         completion_file: "completions/awsp.elv",
         join: None,
-        hooks: None,
+        hooks: Some(include_str!("../../shell/hooks.elv")),
     }),
 };
 

@@ -31,7 +31,7 @@ pub const SPEC: ShellSpec = ShellSpec {
         completion: include_str!("../../shell/completion.nu"),
         completion_file: "completions/awsp.nu",
         join: Some(join),
-        hooks: None,
+        hooks: Some(include_str!("../../shell/hooks.nu")),
     }),
 };
 
