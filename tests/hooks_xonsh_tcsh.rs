@@ -385,3 +385,147 @@ fn every_hook_combination_passes_the_checkers() {
         }
     }
 }
+
+/// tcsh has one `precmd`: the hooks run first, then the user's own (here the README's
+/// `awsp_prompt` line, which sees the profile the hook just applied), once, also after loading
+/// twice.
+#[test]
+fn tcsh_precmd_chains_the_users_own() {
+    let world = World::new(&[HookName::Dir]);
+    std::fs::create_dir_all(world.path("proj")).unwrap();
+    std::fs::write(world.path("proj/.awsprofile"), "dev-alice\n").unwrap();
+    let init = tcsh::quote(world.path("init.tcsh").to_str().unwrap());
+    let script = format!(
+        "alias precmd 'awsp_prompt; echo \"seg:$awsp_segment\"'\n\
+         set __awsp_file = {init}\nsource $__awsp_file:q load\nsource $__awsp_file:q load\n\
+         cd proj\nprecmd\nprecmd\n"
+    );
+    let Some(tool) = require_tool("tcsh") else {
+        return;
+    };
+    let file = world.path("chain.tcsh");
+    std::fs::write(&file, script).unwrap();
+    std::fs::write(world.path("count"), "").unwrap();
+    let mut cmd = Command::new(tool);
+    clean_env(
+        &mut cmd,
+        Some(&fixture("shell/config")),
+        Some(&fixture("shell/credentials")),
+    );
+    let out = cmd
+        .arg("-f")
+        .arg(&file)
+        .stdin(Stdio::null())
+        .env("HOME", world.dir.path())
+        .env("XDG_CACHE_HOME", world.path("cache"))
+        .current_dir(world.dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert_eq!(common::stdout(&out), "seg:dev-alice\nseg:dev-alice\n");
+    assert_eq!(common::stderr(&out), "");
+    let runs = std::fs::read_to_string(world.path("count")).unwrap();
+    assert_eq!(runs.lines().count(), 1);
+}
+
+/// An interactive tcsh (its real `precmd` before each prompt): a switch at the prompt keeps
+/// the status of the command before it.
+#[test]
+fn tcsh_prompt_hands_back_the_status() {
+    let world = World::new(&[HookName::Dir, HookName::Refresh]);
+    std::fs::create_dir_all(world.path("proj")).unwrap();
+    std::fs::write(world.path("proj/.awsprofile"), "dev-alice\n").unwrap();
+    let Some(tool) = require_tool("tcsh") else {
+        return;
+    };
+    let init = tcsh::quote(world.path("init.tcsh").to_str().unwrap());
+    let input = format!(
+        "set __awsp_file = {init}\nsource $__awsp_file:q load\n\
+         cd proj; (exit 3)\necho \"st=$status $AWS_PROFILE\"\n"
+    );
+    let mut cmd = Command::new(tool);
+    clean_env(
+        &mut cmd,
+        Some(&fixture("shell/config")),
+        Some(&fixture("shell/credentials")),
+    );
+    let mut child = cmd
+        .args(["-f", "-i"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .env("HOME", world.dir.path())
+        .env("XDG_CACHE_HOME", world.path("cache"))
+        .current_dir(world.dir.path())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = common::stdout(&out);
+    assert!(
+        stdout.contains("st=3 dev-alice"),
+        "{stdout}{}",
+        common::stderr(&out)
+    );
+    let runs = std::fs::read_to_string(world.path("count")).unwrap();
+    assert_eq!(runs.lines().count(), 1);
+}
+
+#[test]
+fn init_with_hooks_snapshot() {
+    for sh in BOTH {
+        let hooks = render_with_hooks(
+            InitShell::new(sh).unwrap(),
+            "awsp",
+            "/usr/local/bin/awsp",
+            &[HookName::Dir, HookName::Refresh],
+        );
+        insta::assert_snapshot!(format!("init_hooks_{}", sh.name()), hooks);
+    }
+}
+
+/// Directory names are text, not patterns: leaving the tree `t*` for its sibling `tx` switches
+/// back; a quote and a space in the path are fine.
+#[test]
+fn dir_hook_reads_paths_literally() {
+    let world = World::new(&[HookName::Dir]);
+    std::fs::create_dir_all(world.path("t*/it's here")).unwrap();
+    std::fs::create_dir_all(world.path("tx/deeper")).unwrap();
+    std::fs::write(world.path("t*/.awsprofile"), "dev-alice\n").unwrap();
+    for sh in BOTH {
+        let (into, deeper) = ("cd 't*'", "cd \"it's here\"");
+        let script = [
+            into,
+            "prompt",
+            "show in",
+            deeper,
+            "prompt",
+            "show deeper",
+            "cd ../../tx/deeper",
+            "prompt",
+            "show sibling",
+        ];
+        let Some(out) = world.run(
+            sh,
+            &fixture("shell/config"),
+            &fixture("shell/credentials"),
+            &script,
+        ) else {
+            continue;
+        };
+        assert!(out.status.success(), "{sh:?}: {}", common::stderr(&out));
+        let steps = steps(&common::stdout(&out));
+        assert_eq!(steps["in"].var("AWS_PROFILE"), Some("dev-alice"), "{sh:?}");
+        assert_eq!(steps["deeper"].runs, 1, "{sh:?}");
+        let sibling = &steps["sibling"];
+        assert_eq!(sibling.runs, 2, "{sh:?}");
+        assert_eq!(sibling.var("AWS_PROFILE"), None, "{sh:?}");
+        assert_eq!(sibling.var("AWSP_DIR_ROOT"), None, "{sh:?}");
+    }
+}
