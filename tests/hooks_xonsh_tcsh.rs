@@ -529,3 +529,116 @@ fn dir_hook_reads_paths_literally() {
         assert_eq!(sibling.var("AWSP_DIR_ROOT"), None, "{sh:?}");
     }
 }
+
+/// tcsh: a prompt where nothing changed (the same directory inside a tree, credentials far
+/// from expiry) starts no process at all, counted with strace: the hooks are builtins only.
+#[test]
+fn tcsh_hooks_fork_nothing_while_nothing_changed() {
+    let Some(tcsh) = require_tool("tcsh") else {
+        return;
+    };
+    let Some(strace) = require_tool("strace") else {
+        return;
+    };
+    let world = World::new(&[HookName::Dir, HookName::Refresh]);
+    std::fs::create_dir_all(world.path("proj/sub")).unwrap();
+    std::fs::write(world.path("proj/.awsprofile"), "dev-alice\n").unwrap();
+    let init = tcsh::quote(world.path("init.tcsh").to_str().unwrap());
+    let far = (awsp::cmd::prompt::now() + 3600).to_string();
+    let count = |prompts: &str| {
+        let script = world.path("quiet.tcsh");
+        std::fs::write(
+            &script,
+            format!(
+                "set __awsp_file = {init}\nsource $__awsp_file:q load\ncd proj\nprecmd\n\
+                 setenv AWSP_MODE creds\nsetenv AWSP_EXPIRATION {far}\ncd sub\nprecmd\n{prompts}\n\
+                 echo $AWS_PROFILE\n"
+            ),
+        )
+        .unwrap();
+        let log = world.path("strace.log");
+        let mut cmd = Command::new(&strace);
+        clean_env(
+            &mut cmd,
+            Some(&fixture("shell/config")),
+            Some(&fixture("shell/credentials")),
+        );
+        let out = cmd
+            .args(["-f", "-e", "trace=fork,vfork,clone,clone3", "-o"])
+            .arg(&log)
+            .arg(&tcsh)
+            .arg("-f")
+            .arg(&script)
+            .env("HOME", world.dir.path())
+            .env("XDG_CACHE_HOME", world.path("cache"))
+            .current_dir(world.dir.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        assert_eq!(
+            common::stdout(&out),
+            "dev-alice\n",
+            "{}",
+            common::stderr(&out)
+        );
+        let log = std::fs::read_to_string(&log).unwrap();
+        log.lines()
+            .filter(|l| l.contains("clone") || l.contains("fork"))
+            .count()
+    };
+    let base = count("");
+    assert!(base > 0, "entering the tree starts awsp");
+    assert_eq!(
+        count("precmd\nprecmd\nprecmd"),
+        base,
+        "a quiet prompt forked"
+    );
+}
+
+/// xonsh also refreshes just before a command (on_precommand).
+#[test]
+fn xonsh_refreshes_before_a_command() {
+    let world = World::new(&[HookName::Refresh]);
+    let process = world.path("creds.sh");
+    // The same expiry every time (a cache): one attempt for it, however many commands follow.
+    let soon = time::OffsetDateTime::now_utc() + time::Duration::seconds(90);
+    let soon = soon
+        .replace_nanosecond(0)
+        .unwrap()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    write_executable(
+        &process,
+        &format!(
+            "#!/bin/sh\nprintf '{{\"Version\":1,\"AccessKeyId\":\"AKIDSOON\",\"SecretAccessKey\":\"s\",\"Expiration\":\"{soon}\"}}'\n"
+        ),
+    );
+    let config = world.path("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile proc]\ncredential_process = {}\n",
+            process.display()
+        ),
+    )
+    .unwrap();
+    let script = [
+        "awsp use proc --creds",
+        "show used",
+        "preexec",
+        "show pre",
+        "preexec",
+        "show again",
+    ];
+    let Some(out) = world.run(Shell::Xonsh, &config, &world.path("none"), &script) else {
+        return;
+    };
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let steps = steps(&common::stdout(&out));
+    assert_eq!(steps["pre"].runs, steps["used"].runs + 1);
+    assert_eq!(
+        steps["again"].runs, steps["pre"].runs,
+        "once per expiry value"
+    );
+}
