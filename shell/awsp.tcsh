@@ -4,15 +4,17 @@
 # output nor `eval` more than one line) and prints the line that sources it from there; the
 # aliases below source it again, with a first argument saying which part runs. tcsh has no
 # functions: `__AWSP_CMD__` and `awsp_prompt` are aliases. Loading it twice is harmless.
-if ( "$1" == wrap ) then
+if ( "$1" == wrap || "$1" == eval ) then
     # The wrapper. `use` and `unset` run as `awsp --wrapper tcsh ...`, under which a successful
     # switch prints the header line `# awsp eval tcsh` and then the code, written to a file
     # made by mktemp and removed afterwards. The code is sourced only when the binary succeeded,
     # its first line is this shell's header and the whole file parses (`tcsh -n`); otherwise the
     # output is printed unchanged and the binary's status returned. Every other subcommand runs
-    # the binary unchanged.
+    # the binary unchanged. `eval ARGS` (the hooks) evaluates whatever the subcommand.
+    # `awsp` alone is `awsp use`: the picker.
+    if ( $#argv == 1 ) set argv = ( $1 use )
     set __awsp_first = ( $argv[2-]:q '' )
-    if ( $__awsp_first[1]:q != use && $__awsp_first[1]:q != unset ) then
+    if ( "$1" == wrap && $__awsp_first[1]:q != use && $__awsp_first[1]:q != unset ) then
         $__awsp_bin:q $argv[2-]:q
         set __awsp_status = $status
     else
@@ -84,7 +86,7 @@ else if ( "$1" == prompt ) then
             endif
         endif
     endif
-else
+else if ( "$1" == load ) then
     # Loading: the binary, the tcsh that checks the code, the aliases, the clock, completion.
     set __awsp_bin = __AWSP_BIN__
     set __awsp_tcsh = tcsh

@@ -23,9 +23,15 @@ def __awsp_main():
     # header and the whole of it compiles as Python; otherwise the output is printed unchanged
     # and the binary's status returned. Every other subcommand runs the binary unchanged.
     def wrapper(args, stdin=None, stdout=None, stderr=None):
-        args = list(args)
-        if not args or args[0] not in ('use', 'unset'):
+        # `awsp` alone is `awsp use`: the picker.
+        args = list(args) or ['use']
+        if args[0] not in ('use', 'unset'):
             return subprocess.call([bin] + args, env=env(), stdout=stdout, stderr=stderr)
+        return evaluate(args, stdout, stderr)
+
+    # evaluate(ARGS): run `awsp --wrapper xonsh ARGS` and run its code as described above (the
+    # wrapper and the hooks); the status.
+    def evaluate(args, stdout=None, stderr=None):
         done = subprocess.run([bin, '--wrapper', '__AWSP_WRAPPER_SHELL__'] + args,
                               env=env(), stdout=subprocess.PIPE, stderr=stderr)
         out = done.stdout
@@ -72,8 +78,8 @@ def __awsp_main():
     aliases['__AWSP_CMD__'] = wrapper
     __xonsh__.ctx['awsp_prompt'] = awsp_prompt
     __xonsh__.env['PROMPT_FIELDS']['awsp'] = awsp_prompt
-    return bin, env
+    return bin, env, evaluate
 
 
-__awsp_bin, __awsp_env = __awsp_main()
+__awsp_bin, __awsp_env, __awsp_eval = __awsp_main()
 del __awsp_main

@@ -44,7 +44,7 @@ pub const SPEC: ShellSpec = ShellSpec {
         completion: include_str!("../../shell/completion.tcsh"),
         completion_file: "completions/awsp.tcsh",
         join: Some(join),
-        hooks: None,
+        hooks: Some(include_str!("../../shell/hooks.tcsh")),
     }),
 };
 

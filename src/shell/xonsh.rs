@@ -35,7 +35,7 @@ pub const SPEC: ShellSpec = ShellSpec {
         completion: include_str!("../../shell/completion.xsh"),
         completion_file: "completions/awsp.xsh",
         join: None,
-        hooks: None,
+        hooks: Some(include_str!("../../shell/hooks.xsh")),
     }),
 };
 
