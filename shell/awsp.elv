@@ -28,11 +28,17 @@ fn __awsp_eval {|@args|
 # only when the binary succeeded and its first line is this shell's header, so no other output
 # (help, version, whatever a flag prints) can ever be evaluated: it is printed unchanged and a
 # failing binary's exception is thrown again. `eval` compiles all of the code before any of it
-# runs: a syntax error runs none of it. Every other subcommand runs the binary unchanged.
+# runs: a syntax error runs none of it. `doctor` runs as `awsp --wrapper elvish doctor ...` (so
+# it can tell the integration is loaded), its output unchanged. Every other subcommand runs the
+# binary unchanged.
 fn __AWSP_CMD__ {|@args|
     # `awsp` alone is `awsp use`: the picker.
     if (== (count $args) 0) {
         set args = [use]
+    }
+    if (eq $args[0] doctor) {
+        (external __AWSP_BIN__) --wrapper elvish $@args
+        return
     }
     if (not (has-value [use unset] $args[0])) {
         (external __AWSP_BIN__) $@args

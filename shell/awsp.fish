@@ -7,11 +7,16 @@
 # switch prints the header line `# awsp eval fish` and then the code. The code is sourced only
 # when the binary succeeded and its first line is this shell's header, so no other output
 # (help, version, whatever a flag prints) can ever be sourced: it is printed unchanged and the
-# binary's status returned. The code is parsed whole before any of it runs. Every other
-# subcommand runs the binary unchanged.
+# binary's status returned. The code is parsed whole before any of it runs. `doctor` runs as
+# `awsp --wrapper fish doctor ...` (so it can tell the integration is loaded), its output
+# unchanged and never sourced. Every other subcommand runs the binary unchanged.
 function __AWSP_CMD__ --description 'Switch this shell between AWS profiles (awsp)'
     # `awsp` alone is `awsp use`: the picker.
     set -q argv[1]; or set argv use
+    if test "$argv[1]" = doctor
+        command __AWSP_BIN__ --wrapper fish $argv
+        return $status
+    end
     if not contains -- "$argv[1]" use unset
         command __AWSP_BIN__ $argv
         return $status

@@ -10,11 +10,17 @@
 # to remove. It is applied only when the binary succeeded and its first line is this header,
 # so no other output (help, version, whatever a flag prints) is ever applied: it is returned
 # as it is. The JSON is read and checked whole before anything changes. A failing binary
-# fails the command with its exit code. Every other subcommand runs the binary unchanged.
+# fails the command with its exit code. `doctor` runs as `awsp --wrapper nu doctor ...` (so it
+# can tell the integration is loaded), its output unchanged. Every other subcommand runs the
+# binary unchanged.
 @complete __awsp_complete
 def --env --wrapped __AWSP_CMD__ [...args: string] {
     # `awsp` alone is `awsp use`: the picker.
     let args = if ($args | is-empty) { [use] } else { $args }
+    if $args.0 == doctor {
+        ^__AWSP_BIN__ --wrapper nu ...$args
+        return
+    }
     if $args.0 not-in [use unset] {
         ^__AWSP_BIN__ ...$args
         return

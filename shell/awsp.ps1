@@ -8,14 +8,19 @@
 # runs only when the binary succeeded and its first line is this shell's header, so no other
 # output (help, version, whatever a flag prints) can ever run: it is passed on unchanged, with
 # the binary's status in $LASTEXITCODE. The code is parsed whole before any of it runs.
-# Every other subcommand runs the binary unchanged.
+# `doctor` runs as `awsp --wrapper powershell doctor ...` (so it can tell the integration is
+# loaded), its output passed on unchanged. Every other subcommand runs the binary unchanged.
 function global:__AWSP_CMD__ {
     # `awsp` alone is `awsp use`: the picker.
     if ($args.Count -eq 0) { $args = @('use') }
     if (-not ($args.Count -gt 0 -and ('use', 'unset') -ccontains [string]$args[0])) {
         $__awsp_bin = __awsp_bin
         if ($null -eq $__awsp_bin) { return }
-        & $__awsp_bin @args
+        if ('doctor' -ceq [string]$args[0]) {
+            & $__awsp_bin --wrapper powershell @args
+        } else {
+            & $__awsp_bin @args
+        }
         return
     }
     __awsp_eval @args

@@ -9,12 +9,16 @@ if ( "$1" == wrap || "$1" == eval ) then
     # switch prints the header line `# awsp eval tcsh` and then the code, written to a file
     # made by mktemp and removed afterwards. The code is sourced only when the binary succeeded,
     # its first line is this shell's header and the whole file parses (`tcsh -n`); otherwise the
-    # output is printed unchanged and the binary's status returned. Every other subcommand runs
-    # the binary unchanged. `eval ARGS` (the hooks) evaluates whatever the subcommand.
+    # output is printed unchanged and the binary's status returned. `doctor` runs as `awsp
+    # --wrapper tcsh doctor ...` (so it can tell the integration is loaded), its output
+    # unchanged. Every other subcommand runs the binary unchanged. `eval ARGS` (the hooks) evaluates whatever the subcommand.
     # `awsp` alone is `awsp use`: the picker.
     if ( $#argv == 1 ) set argv = ( $1 use )
     set __awsp_first = ( $argv[2-]:q '' )
-    if ( "$1" == wrap && $__awsp_first[1]:q != use && $__awsp_first[1]:q != unset ) then
+    if ( "$1" == wrap && $__awsp_first[1]:q == doctor ) then
+        $__awsp_bin:q --wrapper __AWSP_WRAPPER_SHELL__ $argv[2-]:q
+        set __awsp_status = $status
+    else if ( "$1" == wrap && $__awsp_first[1]:q != use && $__awsp_first[1]:q != unset ) then
         $__awsp_bin:q $argv[2-]:q
         set __awsp_status = $status
     else

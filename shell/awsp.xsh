@@ -21,12 +21,15 @@ def __awsp_main():
     # successful switch prints the header line `# awsp eval xonsh` and then the code (Python,
     # ASCII only). The code runs only when the binary succeeded, its first line is this shell's
     # header and the whole of it compiles as Python; otherwise the output is printed unchanged
-    # and the binary's status returned. Every other subcommand runs the binary unchanged.
+    # and the binary's status returned. `doctor` runs as `awsp --wrapper xonsh doctor ...` (so
+    # it can tell the integration is loaded), its output unchanged. Every other subcommand runs
+    # the binary unchanged.
     def wrapper(args, stdin=None, stdout=None, stderr=None):
         # `awsp` alone is `awsp use`: the picker.
         args = list(args) or ['use']
         if args[0] not in ('use', 'unset'):
-            return subprocess.call([bin] + args, env=env(), stdout=stdout, stderr=stderr)
+            flag = ['--wrapper', '__AWSP_WRAPPER_SHELL__'] if args[0] == 'doctor' else []
+            return subprocess.call([bin] + flag + args, env=env(), stdout=stdout, stderr=stderr)
         return evaluate(args, stdout, stderr)
 
     # evaluate(ARGS): run `awsp --wrapper xonsh ARGS` and run its code as described above (the

@@ -6,13 +6,15 @@
 # switch prints the header line `# awsp eval SHELL` and then the code. The code is evaluated
 # only when the binary succeeded and its first line is this shell's header, so no other output
 # (help, version, whatever a flag prints) can ever be evaluated: it is printed unchanged and
-# the binary's status returned. The code is parsed whole before any of it runs. Every other
-# subcommand runs the binary unchanged.
+# the binary's status returned. The code is parsed whole before any of it runs. `doctor` runs
+# as `awsp --wrapper SHELL doctor ...` (so it can tell the integration is loaded), its output
+# unchanged and never evaluated. Every other subcommand runs the binary unchanged.
 __AWSP_CMD__() {
     # `awsp` alone is `awsp use`: the picker.
     [ "$#" -ne 0 ] || set -- use
     case "${1-}" in
     use | unset) __awsp_eval "$@" ;;
+    doctor) \command __AWSP_BIN__ --wrapper __AWSP_WRAPPER_SHELL__ "$@" ;;
     *) \command __AWSP_BIN__ "$@" ;;
     esac
 }

@@ -16,7 +16,9 @@ fn run(cli: &Cli, out: &mut Vec<u8>) -> anyhow::Result<Option<i32>> {
         Command::List(args) => cmd::list::run(args, out)?,
         Command::Show(args) => cmd::show::run(args, out)?,
         Command::Current(args) => cmd::current::run(args, out)?,
-        Command::Doctor(args) => return cmd::doctor::run(args, out).map(Some),
+        Command::Doctor(args) => {
+            return cmd::doctor::run(args, cli.wrapper.is_some(), out).map(Some);
+        }
         Command::Use(args) => cmd::r#use::run(args, cli.wrapper, out)?,
         Command::Unset(args) => cmd::unset::run(args, cli.wrapper, out),
         Command::Init(args) => cmd::init::run(args, out)?,

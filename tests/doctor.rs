@@ -50,7 +50,8 @@ impl Setup {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        cmd.arg("doctor").args(args);
+        // As the integration runs it: the case alone decides the findings.
+        cmd.args(["--wrapper", "bash", "doctor"]).args(args);
         cmd
     }
 
@@ -510,6 +511,46 @@ fn unreadable_and_missing_files_are_findings_not_failures() {
     assert_eq!(places(&findings, "no-files"), [("-".to_string(), None)]);
     assert_eq!(status, 0);
     assert_eq!(places(&env_case().doctor(&[]).1, "no-files"), vec![]);
+}
+
+/// Run without the integration's `--wrapper SHELL`: an info finding in the environment, in
+/// both outputs; with it, none.
+#[test]
+fn integration_not_loaded_without_the_wrapper() {
+    let setup = env_case();
+    let (_, wrapped) = setup.doctor(&[]);
+    assert_eq!(places(&wrapped, "integration-not-loaded"), vec![]);
+    let mut cmd = awsp_cmd(setup.config.as_deref(), setup.credentials.as_deref());
+    cmd.env("HOME", setup.dir.path());
+    let out = cmd.args(["doctor", "--json"]).output().expect("run awsp");
+    assert_eq!(out.status.code(), Some(0));
+    let findings: Vec<Value> = serde_json::from_slice(&out.stdout).expect("JSON array");
+    assert_eq!(
+        places(&findings, "integration-not-loaded"),
+        [("-".to_string(), None)]
+    );
+    let finding = &findings[0];
+    assert_eq!(finding["severity"], "info");
+    for line in [
+        "eval \"$(awsp init bash)\"",
+        "eval \"$(awsp init zsh)\"",
+        "awsp init fish | source",
+    ] {
+        assert!(
+            finding["fix"].as_str().is_some_and(|f| f.contains(line)),
+            "{finding:#?}"
+        );
+    }
+    let mut cmd = awsp_cmd(setup.config.as_deref(), setup.credentials.as_deref());
+    cmd.env("HOME", setup.dir.path());
+    let out = cmd.arg("doctor").output().expect("run awsp");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("info    environment: awsp doctor was not run through the shell integration's `awsp` function")
+            && text.contains("[integration-not-loaded]\n        fix: add the load line")
+            && text.ends_with("0 errors, 0 warnings, 1 note\n"),
+        "{text}"
+    );
 }
 
 fn setup_none() -> Setup {

@@ -23,6 +23,7 @@ use crate::config::{FileKind, Files, ProfileSet, Section, SourceFile, locate, re
 use crate::env::{process_env, process_var as var};
 use crate::resolve::StepKind;
 use crate::secret;
+use crate::shell::Shell;
 use crate::terminal::escaped;
 
 /// At most this many syntax errors are reported per file (each one re-parses the file).
@@ -114,8 +115,10 @@ impl Report {
     }
 }
 
-/// Exit status: 1 when any finding is an error.
-pub fn run(args: &DoctorArgs, out: &mut Vec<u8>) -> Result<i32> {
+/// Exit status: 1 when any finding is an error. `wrapped`: run through the shell integration's
+/// wrapper (`--wrapper SHELL`), the only way to tell that the calling shell has loaded it (a
+/// shell function is visible to no child process, and the integration exports nothing).
+pub fn run(args: &DoctorArgs, wrapped: bool, out: &mut Vec<u8>) -> Result<i32> {
     let locations = locate::locate(&|k| std::env::var_os(k))?;
     let mut report = Report::default();
     let read = |kind, path: &std::path::Path, report: &mut Report| match read_source(
@@ -146,6 +149,9 @@ pub fn run(args: &DoctorArgs, out: &mut Vec<u8>) -> Result<i32> {
     };
     diagnose(&files, locations.home.as_deref(), &mut report);
     cache_permissions(locations.home.as_deref(), &mut report);
+    if !wrapped {
+        integration_not_loaded(&mut report);
+    }
 
     let mut findings = report.findings;
     findings.sort_by(|a, b| (a.place, a.severity, &a.path).cmp(&(b.place, b.severity, &b.path)));
@@ -228,6 +234,26 @@ pub fn run(args: &DoctorArgs, out: &mut Vec<u8>) -> Result<i32> {
         human(out, &buf);
     }
     Ok(if errors > 0 { 1 } else { 0 })
+}
+
+/// Not run through the integration's wrapper (which passes `--wrapper SHELL`). The shell is
+/// unknown, so the fix names the load lines of the common shells.
+fn integration_not_loaded(report: &mut Report) {
+    let lines: Vec<String> = [Shell::Bash, Shell::Zsh, Shell::Fish]
+        .iter()
+        .filter_map(|shell| shell.spec().init.as_ref())
+        .map(|init| format!("{}: `{}`", init.title, init.load))
+        .collect();
+    report.add(
+        Severity::Info,
+        "integration-not-loaded",
+        Place::Environment,
+        "awsp doctor was not run through the shell integration's `awsp` function: this shell has not loaded it, or you ran the binary directly",
+        format!(
+            "add the load line to your shell's rc file ({}; every shell: `awsp init --help`), then open a new shell",
+            lines.join(", ")
+        ),
+    );
 }
 
 /// Everything about the two files and the environment.
