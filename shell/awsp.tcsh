@@ -11,7 +11,8 @@ if ( "$1" == wrap || "$1" == eval ) then
     # its first line is this shell's header and the whole file parses (`tcsh -n`); otherwise the
     # output is printed unchanged and the binary's status returned. `doctor` runs as `awsp
     # --wrapper tcsh doctor ...` (so it can tell the integration is loaded), its output
-    # unchanged. Every other subcommand runs the binary unchanged. `eval ARGS` (the hooks) evaluates whatever the subcommand.
+    # unchanged. Every other subcommand runs the binary unchanged. `eval ARGS` (the hooks)
+    # evaluates whatever the subcommand.
     # `awsp` alone is `awsp use`: the picker.
     if ( $#argv == 1 ) set argv = ( $1 use )
     set __awsp_first = ( $argv[2-]:q '' )
