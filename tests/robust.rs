@@ -579,3 +579,29 @@ fn a_credential_process_interrupted_by_ctrl_c_is_exit_130() {
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert!(run.stderr.contains("was interrupted"), "{}", run.stderr);
 }
+
+/// Every file read beside the AWS files (token files, the CA bundle, cache entries) goes
+/// through one bounded reader (`config::read_limited`): a FIFO there is refused at once
+/// instead of blocking.
+#[test]
+fn a_fifo_as_a_token_file_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    let status = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(status.success());
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile web]\nrole_arn = arn:aws:iam::123456789012:role/web\nweb_identity_token_file = {}\n",
+            fifo.display()
+        ),
+    )
+    .unwrap();
+    let mut cmd = awsp_cmd(Some(&config), None);
+    cmd.args(["use", "web", "--creds"]);
+    let run = run_within(cmd, Duration::from_secs(20));
+    let line = run.clean_error();
+    assert!(line.contains("not a regular file"), "{line}");
+    assert!(run.elapsed < Duration::from_secs(10));
+}

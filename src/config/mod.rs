@@ -231,6 +231,38 @@ fn size(bytes: u64) -> String {
     }
 }
 
+/// A small file's bytes, bounded: opened without blocking (a FIFO with no writer would wait
+/// forever), only a regular file (or `/dev/null`, read as empty), at most `max` bytes;
+/// `Ok(None)` when it does not exist. For the files beside the AWS files that awsp reads:
+/// cache entries, tokens, CA bundles. The errors name no content.
+pub fn read_limited(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::{Error, ErrorKind};
+    let file = match open_nonblocking(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        if is_dev_null(&meta) {
+            return Ok(Some(Vec::new()));
+        }
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!("it is {}, not a regular file", special_kind(&meta)),
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(Error::new(
+            ErrorKind::InvalidData,
+            format!("it is larger than {}", size(max)),
+        ));
+    }
+    Ok(Some(bytes))
+}
+
 /// Open for reading without blocking: opening a FIFO that has no writer would wait forever.
 fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
@@ -257,6 +289,9 @@ fn is_dev_null(_meta: &std::fs::Metadata) -> bool {
 
 /// What a file that is not regular is, for messages.
 fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    if meta.is_dir() {
+        return "a directory";
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;

@@ -122,14 +122,9 @@ pub fn path(dir: &Path, key: &str) -> PathBuf {
 /// The state of the entry under `key`: one bounded read.
 pub fn lookup(dir: &Path, key: &str, now: OffsetDateTime) -> Entry {
     let path = path(dir, key);
-    let Ok(meta) = std::fs::metadata(&path) else {
-        return Entry::Missing;
-    };
-    if !meta.is_file() || meta.len() > 1024 * 1024 {
-        return Entry::Corrupt;
-    }
-    match std::fs::read(&path) {
-        Ok(text) => parse_state(&text, now),
+    match crate::config::read_limited(&path, 1024 * 1024) {
+        Ok(Some(text)) => parse_state(&text, now),
+        Ok(None) => Entry::Missing,
         Err(_) => Entry::Corrupt,
     }
 }

@@ -46,16 +46,13 @@ pub fn credentials(env: &dyn Fn(&str) -> Option<String>) -> Result<Credentials> 
 }
 
 fn read_token(path: &str) -> Result<String> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)
-        .with_context(|| format!("could not read the container authorization token {path}"))?;
-    let mut text = String::new();
-    file.take(MAX_TOKEN_BYTES + 1)
-        .read_to_string(&mut text)
+    let bytes = crate::config::read_limited(std::path::Path::new(path), MAX_TOKEN_BYTES)
+        .with_context(|| format!("could not read the container authorization token {path}"))?
+        .ok_or_else(|| {
+            anyhow!("could not read the container authorization token {path}: no such file")
+        })?;
+    let text = String::from_utf8(bytes)
         .map_err(|_| anyhow!("the container authorization token {path} is not text"))?;
-    if text.len() as u64 > MAX_TOKEN_BYTES {
-        bail!("the container authorization token {path} is larger than 16 KiB");
-    }
     let token = text.trim_end_matches(['\r', '\n']).to_string();
     if token.is_empty() {
         bail!("the container authorization token {path} is empty");

@@ -221,8 +221,12 @@ impl Http {
             .collect();
         if let Some(path) = &self.ca_bundle {
             let shown = path.display();
-            let pem = std::fs::read(path)
-                .with_context(|| format!("could not read the CA bundle {shown}"))?;
+            // Bundles are kilobytes; Debian's whole store is about 200 KiB.
+            let pem = crate::config::read_limited(path, 16 * 1024 * 1024)
+                .with_context(|| format!("could not read the CA bundle {shown}"))?
+                .ok_or_else(|| {
+                    anyhow::anyhow!("could not read the CA bundle {shown}: no such file")
+                })?;
             let mut found = 0;
             for item in ureq::tls::parse_pem(&pem) {
                 if let Ok(ureq::tls::PemItem::Certificate(cert)) = item {

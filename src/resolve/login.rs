@@ -133,7 +133,7 @@ fn registration(
 ) -> Result<(String, String, OffsetDateTime)> {
     let cached: Option<Map<String, Value>> = cfg
         .token_path()
-        .and_then(|p| std::fs::read(p).ok())
+        .and_then(|p| crate::config::read_limited(&p, 1024 * 1024).ok().flatten())
         .and_then(|b| serde_json::from_slice(&b).ok());
     if let Some(entry) = cached {
         let text = |k: &str| entry.get(k).and_then(Value::as_str).map(str::to_string);
@@ -239,8 +239,9 @@ pub fn logout(cfg: Option<&SsoConfig>) -> Result<usize> {
             }
             if let Some(cli) = super::cache::dir() {
                 for path in json_files(&cli) {
-                    let is_sso = std::fs::read(&path)
+                    let is_sso = crate::config::read_limited(&path, 1024 * 1024)
                         .ok()
+                        .flatten()
                         .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
                         .is_some_and(|v| v["ProviderType"] == "sso");
                     if is_sso {

@@ -285,19 +285,16 @@ pub fn environment_web_identity(session: &mut Session) -> Option<Result<Credenti
 }
 
 fn read_token_file(path: &str) -> Result<String> {
-    use std::io::Read;
     if path.is_empty() {
         bail!("no web_identity_token_file");
     }
-    let file = std::fs::File::open(path)
-        .with_context(|| format!("could not read the web identity token file {path}"))?;
-    let mut token = String::new();
-    file.take(64 * 1024 + 1)
-        .read_to_string(&mut token)
+    let bytes = crate::config::read_limited(std::path::Path::new(path), 64 * 1024)
+        .with_context(|| format!("could not read the web identity token file {path}"))?
+        .ok_or_else(|| {
+            anyhow!("could not read the web identity token file {path}: no such file")
+        })?;
+    let token = String::from_utf8(bytes)
         .map_err(|_| anyhow!("the web identity token file {path} is not text"))?;
-    if token.len() > 64 * 1024 {
-        bail!("the web identity token file {path} is larger than 64 KiB");
-    }
     let token = token.trim().to_string();
     if token.is_empty() {
         bail!("the web identity token file {path} is empty");

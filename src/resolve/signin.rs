@@ -40,9 +40,9 @@ pub fn credentials(profile: &str, session: &str, now: OffsetDateTime) -> Result<
     let path = cache_dir()
         .ok_or_else(|| anyhow!("no home directory for ~/.aws/login/cache"))?
         .join(format!("{}.json", cache_key(session)));
-    let text = match std::fs::read(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
+    let text = match crate::config::read_limited(&path, 1024 * 1024) {
+        Ok(Some(text)) => text,
+        Ok(None) => bail!(
             "profile '{profile}': no console sign-in session {session} in ~/.aws/login/cache: {again}"
         ),
         Err(e) => bail!("could not read {}: {e}", path.display()),

@@ -146,14 +146,10 @@ fn load_token(cfg: &SsoConfig) -> TokenFile {
     let Some(path) = cfg.token_path() else {
         return TokenFile::Missing;
     };
-    let Ok(meta) = std::fs::metadata(&path) else {
-        return TokenFile::Missing;
-    };
-    if !meta.is_file() || meta.len() > 1024 * 1024 {
-        return TokenFile::Corrupt;
-    }
-    let Ok(text) = std::fs::read(&path) else {
-        return TokenFile::Corrupt;
+    let text = match crate::config::read_limited(&path, 1024 * 1024) {
+        Ok(Some(text)) => text,
+        Ok(None) => return TokenFile::Missing,
+        Err(_) => return TokenFile::Corrupt,
     };
     match serde_json::from_slice(&text) {
         Ok(Value::Object(map)) if map.get("accessToken").and_then(Value::as_str).is_some() => {
