@@ -1477,3 +1477,23 @@ fn rm_asks_on_the_terminal() {
     assert!(!model(&after.0, &after.1).contains_key("temp"));
     assert_only(&before, &after, &["temp"]);
 }
+
+/// The `--dry-run` diff shows lines of the user's files: what a terminal would act on in them
+/// (an ESC sequence in a value) is escaped, as in every other human-readable output.
+#[test]
+fn dry_run_escapes_control_characters_from_the_files() {
+    let aws = Aws::new(None, None);
+    std::fs::write(
+        &aws.config,
+        "[profile a]\nnote = \u{1b}]0;owned\u{7}\nregion = x\n",
+    )
+    .expect("write");
+    let out = aws.run(&["config", "set", "a", "output", "json", "--dry-run"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
+    assert!(text.contains(" note = \\e]0;owned\\x07\n"), "{text:?}");
+}

@@ -164,13 +164,14 @@ pub fn transaction(
 }
 
 /// A unified diff of `old` → `new`, secret values masked (a changed secret still shows as a
-/// changed line).
+/// changed line) and control characters escaped for the terminal.
 pub fn write_diff(out: &mut Vec<u8>, display: &str, old: &str, new: &str) -> Result<()> {
     let old_raw = edit::raw_lines(old);
     let new_raw = edit::raw_lines(new);
     let old_shown = edit::masked_lines(old, &is_secret_key, MASK);
     let new_shown = edit::masked_lines(new, &is_secret_key, MASK);
     let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &old_raw, &new_raw);
+    let display = crate::terminal::escaped(display);
     writeln!(out, "--- {display}")?;
     writeln!(out, "+++ {display} (new)")?;
     let no_newline = |lines: &[&str], i: usize| !lines[i].ends_with('\n');
@@ -193,18 +194,18 @@ pub fn write_diff(out: &mut Vec<u8>, display: &str, old: &str, new: &str) -> Res
             match tag {
                 similar::DiffTag::Equal => {
                     for i in old_range {
-                        writeln!(out, " {}", old_shown[i])?;
+                        writeln!(out, " {}", crate::terminal::escaped(&old_shown[i]))?;
                     }
                 }
                 similar::DiffTag::Delete | similar::DiffTag::Replace | similar::DiffTag::Insert => {
                     for i in old_range {
-                        writeln!(out, "-{}", old_shown[i])?;
+                        writeln!(out, "-{}", crate::terminal::escaped(&old_shown[i]))?;
                         if no_newline(&old_raw, i) {
                             writeln!(out, "\\ No newline at end of file")?;
                         }
                     }
                     for i in new_range {
-                        writeln!(out, "+{}", new_shown[i])?;
+                        writeln!(out, "+{}", crate::terminal::escaped(&new_shown[i]))?;
                         if no_newline(&new_raw, i) {
                             writeln!(out, "\\ No newline at end of file")?;
                         }

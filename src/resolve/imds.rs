@@ -89,7 +89,7 @@ pub fn credentials(
         .map_err(not_here)?;
     if creds.status != 200 {
         bail!(
-            "the instance metadata service answered HTTP status {} for the credentials of role {role}",
+            "the instance metadata service answered HTTP status {} for the role's credentials",
             creds.status
         );
     }

@@ -12,6 +12,11 @@ use super::cache::{parse_expiration, zulu_time};
 use super::http::Http;
 use super::sso::{SsoConfig, post_json, token_dir, token_key, write_token};
 
+/// The longest wait between two polls of CreateToken, whatever the server asks for.
+const MAX_POLL_INTERVAL_SECS: u64 = 60;
+/// The longest a sign-in may wait for approval (the CLI's device codes last 10 minutes).
+const MAX_SIGN_IN_SECS: u64 = 1800;
+
 /// How the user is shown where to approve the sign-in.
 pub struct Prompt {
     pub open_browser: bool,
@@ -57,15 +62,19 @@ pub fn login(cfg: &SsoConfig, prompt: &Prompt) -> Result<std::path::PathBuf> {
         .get("interval")
         .and_then(Value::as_u64)
         .unwrap_or(5)
-        .max(1);
+        .clamp(1, MAX_POLL_INTERVAL_SECS);
+    // The server's numbers are bounded here: the wait ends within MAX_SIGN_IN_SECS whatever
+    // it sends, and no sleep outlasts the deadline.
     let expires_in = device
         .get("expiresIn")
         .and_then(Value::as_u64)
-        .unwrap_or(600);
+        .unwrap_or(600)
+        .min(MAX_SIGN_IN_SECS);
     let deadline = Instant::now() + Duration::from_secs(expires_in);
     let token = loop {
-        std::thread::sleep(Duration::from_secs(interval));
-        if Instant::now() > deadline {
+        let left = deadline.saturating_duration_since(Instant::now());
+        std::thread::sleep(Duration::from_secs(interval).min(left));
+        if Instant::now() >= deadline {
             bail!(
                 "the sign-in was not approved in time; run `awsp login {}` again",
                 cfg.profile
@@ -85,7 +94,9 @@ pub fn login(cfg: &SsoConfig, prompt: &Prompt) -> Result<std::path::PathBuf> {
         match answer {
             Ok(token) => break token,
             Err((code, _)) if code == "authorization_pending" => {}
-            Err((code, _)) if code == "slow_down" => interval += 5,
+            Err((code, _)) if code == "slow_down" => {
+                interval = (interval + 5).min(MAX_POLL_INTERVAL_SECS);
+            }
             Err((code, _)) if code == "expired_token" => bail!(
                 "the sign-in expired before it was approved; run `awsp login {}` again",
                 cfg.profile
@@ -109,7 +120,10 @@ pub fn login(cfg: &SsoConfig, prompt: &Prompt) -> Result<std::path::PathBuf> {
     entry.insert("accessToken".into(), json!(access));
     entry.insert(
         "expiresAt".into(),
-        json!(zulu_time(now + time::Duration::seconds(expires_in))),
+        json!(zulu_time(
+            now.checked_add(time::Duration::seconds(expires_in))
+                .ok_or_else(|| anyhow!("SSO OIDC CreateToken sent an unusable expiresIn"))?
+        )),
     );
     entry.insert("clientId".into(), json!(client_id));
     entry.insert("clientSecret".into(), json!(client_secret));

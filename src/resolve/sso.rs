@@ -265,7 +265,10 @@ fn refresh(
     new.insert("accessToken".into(), json!(access));
     new.insert(
         "expiresAt".into(),
-        json!(zulu_time(now + time::Duration::seconds(expires_in))),
+        json!(zulu_time(
+            now.checked_add(time::Duration::seconds(expires_in))
+                .ok_or_else(|| anyhow!("SSO OIDC sent an unusable expiresIn"))?
+        )),
     );
     for k in ["clientId", "clientSecret", "registrationExpiresAt"] {
         new.insert(k.into(), json!(field(k)));
