@@ -578,7 +578,9 @@ fn wrapper_evaluates_nothing_when_the_binary_fails() {
     let fake = dir.path().join("fake-awsp");
     std::fs::write(
         &fake,
-        "#!/bin/sh\necho 'export AWSP_TEST_EVALUATED=yes'\necho 'set -gx AWSP_TEST_EVALUATED yes'\nexit 3\n",
+        // The caller's own header (it is run as `--wrapper SHELL ...`), so that only the
+        // status can keep the code from being evaluated.
+        "#!/bin/sh\necho \"# awsp eval $2\"\necho 'export AWSP_TEST_EVALUATED=yes'\necho 'set -gx AWSP_TEST_EVALUATED yes'\nexit 3\n",
     )
     .unwrap();
     #[cfg(unix)]
@@ -606,7 +608,10 @@ fn wrapper_evaluates_nothing_when_the_binary_fails() {
         // What it printed is passed on as output, unevaluated.
         assert_eq!(
             common::stdout(&out),
-            "export AWSP_TEST_EVALUATED=yes\nset -gx AWSP_TEST_EVALUATED yes\nstatus=3 evaluated=\n",
+            format!(
+                "# awsp eval {}\nexport AWSP_TEST_EVALUATED=yes\nset -gx AWSP_TEST_EVALUATED yes\nstatus=3 evaluated=\n",
+                sh.name()
+            ),
             "{sh:?}: {}",
             common::stderr(&out)
         );
