@@ -302,6 +302,19 @@ fn is_throttling(body: &[u8]) -> bool {
 }
 
 /// Where a request goes; `shown` is the endpoint without path or query, for messages.
+/// `url` as messages may show it: scheme and host (with port), without a `user:password@`, a
+/// path or a query, which may carry secrets. Not a URL parser: only what messages need.
+pub fn shown_url(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    if scheme.is_empty() {
+        authority.to_string()
+    } else {
+        format!("{scheme}://{authority}")
+    }
+}
+
 struct Target {
     https: bool,
     host: String,
@@ -315,7 +328,7 @@ impl Target {
         } else if let Some(rest) = url.strip_prefix("http://") {
             (false, rest)
         } else {
-            bail!("endpoint {url:?} is not an http(s) URL");
+            bail!("endpoint {:?} is not an http(s) URL", shown_url(url));
         };
         let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
         let authority = authority.rsplit('@').next().unwrap_or(authority);
@@ -325,10 +338,9 @@ impl Target {
             authority.split(':').next().unwrap_or("").to_string()
         };
         if host.is_empty() {
-            bail!("endpoint {url:?} has no host");
+            bail!("endpoint {:?} has no host", shown_url(url));
         }
-        let scheme = if https { "https" } else { "http" };
-        let shown = format!("{scheme}://{authority}");
+        let shown = shown_url(url);
         if !https && !is_loopback(&host) && !METADATA_HOSTS.contains(&host.as_str()) {
             bail!(
                 "refusing plain http:// to {shown}: only https:// is allowed, except to loopback and the instance and container metadata services"
@@ -357,6 +369,16 @@ fn is_loopback(host: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn shown_url_drops_credentials_paths_and_queries() {
+        assert_eq!(
+            shown_url("https://user:pa55@sts.example.com:8443/x?X-Amz-Security-Token=t"),
+            "https://sts.example.com:8443"
+        );
+        assert_eq!(shown_url("ftp://u:p@h/x"), "ftp://h");
+        assert_eq!(shown_url("u:p@h/x"), "h");
+    }
+
     use super::*;
 
     #[test]

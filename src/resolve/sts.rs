@@ -308,7 +308,7 @@ fn call(
         None => bail!(
             "STS {action} failed with HTTP status {} (from {})",
             reply.status,
-            at.url
+            super::http::shown_url(&at.url)
         ),
     }
 }
