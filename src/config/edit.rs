@@ -725,7 +725,7 @@ pub fn temp_path(resolved: &Path) -> PathBuf {
 /// `flock(LOCK_EX | LOCK_NB)`: `Ok(false)` when another process holds the lock. (std's
 /// `File::try_lock` does this from Rust 1.89; awsp supports 1.85.) The kernel releases the
 /// lock when the holder exits, also on `kill -9`, so a lock file is never stale.
-fn try_lock(file: &File) -> std::io::Result<bool> {
+pub fn try_lock(file: &File) -> std::io::Result<bool> {
     loop {
         // SAFETY: flock only reads the descriptor number, which `file` keeps open.
         let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };

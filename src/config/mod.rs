@@ -264,7 +264,7 @@ pub fn read_limited(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
 }
 
 /// Open for reading without blocking: opening a FIFO that has no writer would wait forever.
-fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+pub fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]

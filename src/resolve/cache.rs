@@ -312,6 +312,33 @@ pub fn write(dir: &Path, key: &str, contents: &[u8]) -> Result<()> {
     result.with_context(|| format!("could not write {}", path.display()))
 }
 
+/// How long a refresh waits for another process refreshing the same entry: longer than one
+/// refresh can take (a dead endpoint fails within 10 s).
+const REFRESH_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Hold this while refreshing the entry at `path` (an SSO token, a console sign-in session)
+/// and re-read the entry once it is held: a refresh token may be good for one refresh only, so
+/// two processes must not both spend it. The lock is an exclusive `flock` on the entry file
+/// itself, so no file is added to the AWS CLI's folders: the refresh replaces the entry by a
+/// rename, and a waiting process then reads the new one. `None` (refresh unlocked) when the
+/// entry cannot be opened or the wait ends.
+pub fn refresh_lock(path: &Path) -> Option<std::fs::File> {
+    let file = crate::config::open_nonblocking(path).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let deadline = std::time::Instant::now() + REFRESH_LOCK_WAIT;
+    loop {
+        match crate::config::edit::try_lock(&file) {
+            Ok(true) => return Some(file),
+            Ok(false) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            _ => return None,
+        }
+    }
+}
+
 fn create_private_dir(dir: &Path) -> Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);

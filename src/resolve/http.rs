@@ -91,12 +91,24 @@ impl Http {
         headers: &[(String, String)],
         body: &[u8],
     ) -> Result<Reply> {
+        self.send_with(method, url, &|| Ok(headers.to_vec()), body)
+    }
+
+    /// `send` with the headers made anew for each attempt (a proof of possession must not be
+    /// replayed on a retry).
+    pub fn send_with(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &dyn Fn() -> Result<Vec<(String, String)>>,
+        body: &[u8],
+    ) -> Result<Reply> {
         let target = Target::parse(url)?;
         let agent = self.agent(&target)?;
         let started = Instant::now();
         let mut attempt = 1;
         loop {
-            let reply = self.send_once(&agent, method, url, headers, body, &target);
+            let reply = self.send_once(&agent, method, url, &headers()?, body, &target);
             let retry = match &reply {
                 Ok(r) => r.status >= 500 || r.status == 429 || is_throttling(&r.body),
                 Err(_) => false,

@@ -201,6 +201,11 @@ fn base_credentials(
         StepKind::Login => super::signin::credentials(
             profile,
             base.get("login_session").unwrap_or(""),
+            &super::signin::Refresh {
+                http: &session.http,
+                set,
+                force: session.refresh,
+            },
             OffsetDateTime::now_utc(),
         ),
         StepKind::AssumeRole => bail!("profile '{profile}': a role cannot be the base of a chain"),

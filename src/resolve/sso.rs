@@ -196,9 +196,18 @@ pub fn access_token(http: &Http, cfg: &SsoConfig, now: OffsetDateTime) -> Result
             login_hint(cfg)
         );
     };
+    let fresh =
+        |token: &Map<String, Value>| expires_at(token).is_some_and(|at| at - now >= REFRESH_WINDOW);
+    let mut _lock = None;
+    if !fresh(&token) && cfg.session.is_some() && refreshable(&token, now) {
+        // One refresh at a time; another process may have refreshed the token meanwhile.
+        _lock = cfg.token_path().and_then(|p| cache::refresh_lock(&p));
+        if let Some(again) = read_token(cfg) {
+            token = again;
+        }
+    }
     let expiry = expires_at(&token);
-    let fresh = expiry.is_some_and(|at| at - now >= REFRESH_WINDOW);
-    if !fresh && cfg.session.is_some() && refreshable(&token, now) {
+    if !fresh(&token) && cfg.session.is_some() && refreshable(&token, now) {
         match refresh(http, cfg, &token, now) {
             Ok(new) => {
                 write_token(cfg, &new)?;
