@@ -137,7 +137,11 @@ fn https_with_the_ca_bundle_and_through_a_proxy() {
             "[profile plain]\n{keys}[profile bundled]\n{keys}ca_bundle = {}\n\
              [profile r1]\nrole_arn = arn:aws:iam::123456789012:role/r1\nsource_profile = plain\n\
              [profile r2]\nrole_arn = arn:aws:iam::123456789012:role/r2\nsource_profile = r1\n\
-             [profile r3]\nrole_arn = arn:aws:iam::123456789012:role/r3\nsource_profile = r2\n",
+             [profile r3]\nrole_arn = arn:aws:iam::123456789012:role/r3\nsource_profile = r2\n\
+             [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n\
+             [profile sso]\nsso_session = corp\n\
+             [profile sso-bundled]\nsso_session = corp\nca_bundle = {}\n",
+            ca.display(),
             ca.display()
         ),
     )
@@ -200,4 +204,27 @@ fn https_with_the_ca_bundle_and_through_a_proxy() {
     let out = whoami(dir.path(), &endpoint, &with_no_proxy, "plain");
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 1);
+
+    // `awsp login` trusts the profile's ca_bundle too. The server is no OIDC service, so the
+    // sign-in fails after the handshake: on the answer, not on the certificate.
+    let login = |profile: &str| {
+        std::fs::write(&sts_log, "").unwrap();
+        let mut cmd = Command::new(awsp_bin());
+        clean_env(&mut cmd, Some(&dir.path().join("config")), None);
+        cmd.env("HOME", dir.path())
+            .env("AWS_ENDPOINT_URL_SSO_OIDC", &endpoint)
+            .args(["login", profile, "--no-browser"]);
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(out.stdout.is_empty());
+        let reached = std::fs::read_to_string(&sts_log)
+            .unwrap()
+            .lines()
+            .any(|l| l == "?");
+        (stderr(&out), reached)
+    };
+    let (err, reached) = login("sso");
+    assert!(err.contains("certificate") && !reached, "{err}");
+    let (err, reached) = login("sso-bundled");
+    assert!(!err.contains("certificate") && reached, "{err}");
 }

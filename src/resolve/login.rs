@@ -24,7 +24,7 @@ pub struct Prompt {
 
 /// Sign in and write the token cache entry; returns its path for the message.
 pub fn login(cfg: &SsoConfig, prompt: &Prompt) -> Result<std::path::PathBuf> {
-    let http = Http::new(None);
+    let http = Http::new(cfg.ca_bundle.as_deref());
     let now = OffsetDateTime::now_utc();
     let (client_id, client_secret, registration_expires) = registration(&http, cfg, now)?;
     let device = ok_or_aws(

@@ -32,6 +32,8 @@ pub struct SsoConfig {
     /// The endpoints of the portal (GetRoleCredentials) and of OIDC (tokens).
     pub portal_url: String,
     pub oidc_url: String,
+    /// The profile's `ca_bundle` (`AWS_CA_BUNDLE` wins over it in the client).
+    pub ca_bundle: Option<String>,
 }
 
 impl SsoConfig {
@@ -102,6 +104,7 @@ pub fn config_of(set: &ProfileSet<'_>, name: &str) -> Result<SsoConfig> {
         scopes,
         portal_url: portal_url.trim_end_matches('/').to_string(),
         oidc_url: oidc_url.trim_end_matches('/').to_string(),
+        ca_bundle: own("ca_bundle"),
     })
 }
 
