@@ -404,6 +404,56 @@ fn a_dead_endpoint_fails_within_10_seconds() {
 }
 
 #[test]
+fn a_slow_failing_endpoint_and_a_trickling_retry_still_end_within_10_seconds() {
+    // The first answer is a 503 after 3.5 s (so a retry starts); the retry's headers come
+    // after 4 s and its body a byte every 400 ms. Each limit alone holds; the call must too.
+    use std::io::{Read, Write};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().enumerate() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf);
+                if n == 0 {
+                    std::thread::sleep(Duration::from_millis(3500));
+                    let _ = stream.write_all(
+                        b"HTTP/1.1 503 X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                    );
+                    return;
+                }
+                std::thread::sleep(Duration::from_secs(4));
+                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+                for _ in 0..100 {
+                    std::thread::sleep(Duration::from_millis(400));
+                    if stream.write_all(b"<").is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let credentials = dir.path().join("credentials");
+    std::fs::write(
+        &credentials,
+        "[b]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = SECRETEXAMPLE\n",
+    )
+    .unwrap();
+    let mut cmd = Command::new(awsp_bin());
+    clean_env(&mut cmd, None, Some(&credentials));
+    cmd.env("HOME", dir.path());
+    cmd.env("AWS_ENDPOINT_URL_STS", format!("http://127.0.0.1:{port}"));
+    let started = Instant::now();
+    let out = cmd.args(["whoami", "b"]).output().unwrap();
+    let took = started.elapsed();
+    let err = failed(&out);
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert!(err.contains("did not answer in time"), "{err}");
+}
+
+#[test]
 fn whoami_and_creds_in_every_format() {
     let Some(w) = World::new() else { return };
     let process = ok(&w.awsp(&["creds", "r1"]));

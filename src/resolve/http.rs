@@ -20,8 +20,11 @@ const RESPONSE_TIMEOUT: Duration = Duration::from_secs(5);
 /// Attempts for throttling and 5xx answers, and the pause before each retry.
 const ATTEMPTS: u32 = 3;
 const BACKOFF: Duration = Duration::from_millis(200);
-/// No retry starts after this much time, so that the whole call stays within 10 s.
+/// No retry starts after this much time.
 const RETRY_DEADLINE: Duration = Duration::from_secs(4);
+/// The whole call, retries included, ends within this (each attempt gets what is left), so
+/// that a dead or trickling endpoint fails within 10 s.
+const CALL_BUDGET: Duration = Duration::from_millis(9500);
 /// AWS answers for credentials are a few KiB.
 const MAX_BODY: u64 = 1024 * 1024;
 
@@ -106,17 +109,22 @@ impl Http {
         let target = Target::parse(url)?;
         let agent = self.agent(&target)?;
         let started = Instant::now();
+        let budget = self.call_budget();
         let mut attempt = 1;
         loop {
-            let reply = self.send_once(&agent, method, url, &headers()?, body, &target);
+            let left = budget.saturating_sub(started.elapsed());
+            let reply = self.send_once(&agent, method, &headers()?, body, &target, left);
             let retry = match &reply {
                 Ok(r) => r.status >= 500 || r.status == 429 || is_throttling(&r.body),
                 Err(_) => false,
             };
-            if !retry || attempt >= self.attempts || started.elapsed() > RETRY_DEADLINE {
+            let pause = BACKOFF * 2u32.pow(attempt - 1);
+            // A retry needs time for the pause and for an answer.
+            let room = budget.saturating_sub(started.elapsed()) > pause + Duration::from_secs(1);
+            if !retry || attempt >= self.attempts || started.elapsed() > RETRY_DEADLINE || !room {
                 return reply;
             }
-            std::thread::sleep(BACKOFF * 2u32.pow(attempt - 1));
+            std::thread::sleep(pause);
             attempt += 1;
         }
     }
@@ -125,18 +133,25 @@ impl Http {
         &self,
         agent: &ureq::Agent,
         method: &str,
-        url: &str,
         headers: &[(String, String)],
         body: &[u8],
         target: &Target,
+        limit: Duration,
     ) -> Result<Reply> {
-        let mut request = ureq::http::Request::builder().method(method).uri(url);
+        let mut request = ureq::http::Request::builder()
+            .method(method)
+            .uri(target.url.as_str());
         for (name, value) in headers {
             request = request.header(name.as_str(), value.as_str());
         }
         let request = request
             .body(body.to_vec())
             .map_err(|e| anyhow!("could not build the request to {}: {e}", target.shown))?;
+        // The whole attempt, connect to last byte, within what the call has left.
+        let request = agent
+            .configure_request(request)
+            .timeout_global(Some(limit))
+            .build();
         let response = agent
             .run(request)
             .map_err(|e| self.describe_error(&e, &target.shown))?;
@@ -152,7 +167,15 @@ impl Http {
             .into_reader()
             .take(MAX_BODY + 1)
             .read_to_end(&mut body)
-            .map_err(|e| anyhow!("{}: could not read the answer: {e}", target.shown))?;
+            .map_err(|e| {
+                // ureq reports its own errors (a timeout) through the reader wrapped in io.
+                let inner = e.get_ref().and_then(|i| i.downcast_ref::<ureq::Error>());
+                if let Some(err) = inner {
+                    self.describe_error(err, &target.shown)
+                } else {
+                    anyhow!("{}: could not read the answer: {e}", target.shown)
+                }
+            })?;
         if body.len() as u64 > MAX_BODY {
             bail!("{}: the answer is larger than 1 MiB", target.shown);
         }
@@ -196,6 +219,11 @@ impl Http {
         Ok(agent)
     }
 
+    /// The time one call may take: the full attempt's limits, at most `CALL_BUDGET`.
+    fn call_budget(&self) -> Duration {
+        (self.connect_timeout + self.response_timeout).min(CALL_BUDGET)
+    }
+
     fn config(
         &self,
         proxy: Option<ureq::Proxy>,
@@ -213,9 +241,10 @@ impl Http {
     fn describe_error(&self, err: &ureq::Error, shown: &str) -> anyhow::Error {
         match err {
             ureq::Error::Timeout(_) => anyhow!(
-                "{shown} did not answer in time (connect {} s, answer {} s)",
+                "{shown} did not answer in time (connect {} s, answer {} s, {} s in all)",
                 self.connect_timeout.as_secs(),
-                self.response_timeout.as_secs()
+                self.response_timeout.as_secs(),
+                self.call_budget().as_secs()
             ),
             ureq::Error::Io(e) => anyhow!("could not connect to {shown}: {e}"),
             ureq::Error::HostNotFound => anyhow!("could not connect to {shown}: host not found"),
@@ -328,6 +357,7 @@ pub fn shown_url(url: &str) -> String {
 }
 
 struct Target {
+    url: String,
     https: bool,
     host: String,
     shown: String,
@@ -358,7 +388,12 @@ impl Target {
                 "refusing plain http:// to {shown}: only https:// is allowed, except to loopback and the instance and container metadata services"
             );
         }
-        Ok(Target { https, host, shown })
+        Ok(Target {
+            url: url.to_string(),
+            https,
+            host,
+            shown,
+        })
     }
 }
 
