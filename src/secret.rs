@@ -99,7 +99,7 @@ pub fn shown<'v>(key: &str, value: &'v str, reveal: bool) -> Cow<'v, str> {
         let mut out = mask_url_password(lines.next().unwrap_or_default()).into_owned();
         for line in lines {
             out.push('\n');
-            out.push_str(&sub_property_masked(key, line));
+            out.push_str(&shown_sub_property(key, line));
         }
         return Cow::Owned(out);
     }
@@ -107,8 +107,8 @@ pub fn shown<'v>(key: &str, value: &'v str, reveal: bool) -> Cow<'v, str> {
 }
 
 /// One line of a multi-line value: `name = value` with the value masked when `parent.name`
-/// is secret.
-fn sub_property_masked<'l>(parent: &str, line: &'l str) -> Cow<'l, str> {
+/// is secret (and a URL's password in any case).
+pub fn shown_sub_property<'l>(parent: &str, line: &'l str) -> Cow<'l, str> {
     if let Some((name, _)) = line.split_once('=') {
         if is_secret_key(&format!("{parent}.{}", name.trim())) {
             return Cow::Owned(format!("{}= {MASK}", name));

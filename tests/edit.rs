@@ -772,6 +772,29 @@ fn dry_run_is_a_unified_diff_with_secrets_masked() {
          [b]\n-k = 1\n\\ No newline at end of file\n+k = 1\n+aws_session_token = ********\n"
     );
     assert_eq!(aws.texts(), before);
+
+    // The same rule as `show`: a credential_process's arguments and a URL's password too.
+    for (key, value, secret, shown) in [
+        (
+            "credential_process",
+            "/usr/bin/get-creds --token hunter2",
+            "hunter2",
+            "+credential_process = /usr/bin/get-creds ********\n",
+        ),
+        (
+            "endpoint_url",
+            "https://user:pw-in-url@proxy.example",
+            "pw-in-url",
+            "+endpoint_url = https://user:********@proxy.example\n",
+        ),
+    ] {
+        let out = aws.run(&["config", "set", "a", key, value, "--dry-run"], None);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let diff = stdout(&out);
+        assert!(diff.contains(shown), "{diff}");
+        assert!(!diff.contains(secret), "{diff}");
+    }
+    assert_eq!(aws.texts(), before);
 }
 
 #[test]

@@ -10,7 +10,7 @@ use anyhow::{Context, Result, anyhow, bail};
 
 use crate::config::edit::{self, Editor, FileRef};
 use crate::config::{FileKind, Files, SourceFile, locate};
-use crate::secret::{MASK, is_secret_key};
+use crate::secret::is_secret_key;
 
 /// Both files as read for an edit, BOM kept (a file a command did not ask for reads as
 /// missing). The model is built only when a command asks for it.
@@ -168,8 +168,8 @@ pub fn transaction(
 pub fn write_diff(out: &mut Vec<u8>, display: &str, old: &str, new: &str) -> Result<()> {
     let old_raw = edit::raw_lines(old);
     let new_raw = edit::raw_lines(new);
-    let old_shown = edit::masked_lines(old, &is_secret_key, MASK);
-    let new_shown = edit::masked_lines(new, &is_secret_key, MASK);
+    let old_shown = edit::masked_lines(old);
+    let new_shown = edit::masked_lines(new);
     let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &old_raw, &new_raw);
     let display = crate::terminal::escaped(display);
     writeln!(out, "--- {display}")?;

@@ -615,41 +615,60 @@ impl<'t> Editor<'t> {
     }
 }
 
-/// The lines of `text` (BOM removed) for display: each secret property's value, and its
-/// continuation lines, replaced by `mask`. The result has one entry per line, terminators
-/// removed.
-pub fn masked_lines<'t>(
-    text: &'t str,
-    is_secret: &dyn Fn(&str) -> bool,
-    mask: &str,
-) -> Vec<Cow<'t, str>> {
+/// The lines of `text` (BOM removed) for display, masked by the one rule of
+/// [`crate::secret::shown`]: a secret property's value and its continuation lines, the
+/// arguments of a `credential_process`, the secret lines of a sub-property block, a URL's
+/// password. The result has one entry per line, terminators removed.
+pub fn masked_lines(text: &str) -> Vec<Cow<'_, str>> {
+    use crate::secret::{MASK, is_secret_key, shown, shown_sub_property};
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut secret = false;
+    let mut parent: Option<String> = None;
+    let replaced = |content: &str, start: usize, end: usize, value: Cow<'_, str>| {
+        if value == content[start..end] {
+            None
+        } else {
+            Some(format!("{}{value}{}", &content[..start], &content[end..]))
+        }
+    };
     split_lines(text)
         .iter()
         .map(|l| {
             let content = &text[l.start..l.content_end];
-            match kind_of_line(content) {
+            let masked = match kind_of_line(content) {
                 LineKind::Property => {
-                    secret = parse::property_of(content)
-                        .is_some_and(|(k, _)| is_secret(&k.to_ascii_lowercase()));
-                    match value_span(content) {
-                        Some((start, end)) if secret && end > start => {
-                            Cow::Owned(format!("{}{mask}", &content[..start]))
+                    parent = parse::property_of(content).map(|(k, _)| k.to_ascii_lowercase());
+                    match (&parent, value_span(content)) {
+                        // To the end of the line: what follows may be a comment, or part of
+                        // the secret for a reader that takes no inline comments.
+                        (Some(key), Some((start, end))) if end > start && is_secret_key(key) => {
+                            Some(format!("{}{MASK}", &content[..start]))
                         }
-                        _ => Cow::Borrowed(content),
+                        (Some(key), Some((start, end))) if end > start => {
+                            replaced(content, start, end, shown(key, &content[start..end], false))
+                        }
+                        _ => None,
                     }
                 }
-                LineKind::Continuation if secret => {
-                    let indent = content.len() - content.trim_start_matches([' ', '\t']).len();
-                    Cow::Owned(format!("{}{mask}", &content[..indent]))
-                }
+                LineKind::Continuation => match &parent {
+                    Some(key) => {
+                        let start = content.len() - content.trim_start_matches([' ', '\t']).len();
+                        let line = &content[start..];
+                        let value = if is_secret_key(key) {
+                            Cow::Borrowed(MASK)
+                        } else {
+                            shown_sub_property(key, line)
+                        };
+                        replaced(content, start, content.len(), value)
+                    }
+                    None => None,
+                },
                 LineKind::Header => {
-                    secret = false;
-                    Cow::Borrowed(content)
+                    parent = None;
+                    None
                 }
-                _ => Cow::Borrowed(content),
-            }
+                _ => None,
+            };
+            masked.map_or(Cow::Borrowed(content), Cow::Owned)
         })
         .collect()
 }
@@ -1103,10 +1122,34 @@ mod tests {
     #[test]
     fn masked_lines_hide_secrets_and_their_continuations() {
         let text = "[a]\naws_secret_access_key = abc # c\n  more\nregion = r\n";
-        let lines = masked_lines(text, &secret, "***");
+        let lines = masked_lines(text);
         assert_eq!(
             lines,
-            ["[a]", "aws_secret_access_key = ***", "  ***", "region = r"]
+            [
+                "[a]",
+                "aws_secret_access_key = ********",
+                "  ********",
+                "region = r"
+            ]
+        );
+    }
+
+    #[test]
+    fn masked_lines_follow_the_one_rule_beyond_key_names() {
+        let text = "[profile p]\ncredential_process = /bin/get --token hunter2\n\
+                    endpoint_url = https://u:pw1@proxy.example\n\
+                    s3 =\n  aws_secret_access_key = nested\n  max_concurrent_requests = 20\n";
+        let lines = masked_lines(text);
+        assert_eq!(
+            lines,
+            [
+                "[profile p]",
+                "credential_process = /bin/get ********",
+                "endpoint_url = https://u:********@proxy.example",
+                "s3 =",
+                "  aws_secret_access_key = ********",
+                "  max_concurrent_requests = 20"
+            ]
         );
     }
 }
