@@ -15,7 +15,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::moto::Moto;
 use common::stub::{Reply, Request, Stub};
-use common::{awsp_bin, clean_env, require_tool, stderr, stdout};
+use common::{awsp_bin, clean_env, failed, ok, require_tool, stderr, stdout};
 use serde_json::{Value, json};
 
 const SESSION: &str = "arn:aws:iam::111122223333:user/alice";
@@ -281,17 +281,6 @@ impl World {
     }
 }
 
-fn ok(out: &Output) -> String {
-    assert!(out.status.success(), "failed: {}", stderr(out));
-    stdout(out)
-}
-
-fn failed(out: &Output) -> String {
-    assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(out));
-    assert!(out.stdout.is_empty(), "stdout: {}", stdout(out));
-    stderr(out)
-}
-
 fn creds(w: &World, extra: &[&str]) -> Value {
     let mut args = vec!["creds", "console"];
     args.extend(extra);
@@ -385,19 +374,14 @@ fn concurrent_runs_refresh_an_expired_session_once() {
         return;
     };
     w.write_entry(&w.entry("2020-01-01T00:00:00Z", "rt-1"));
-    let runs: Vec<_> = (0..3)
-        .map(|_| {
-            let mut cmd = Command::new(awsp_bin());
-            w.env(&mut cmd);
-            cmd.args(["creds", "console"])
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for run in runs {
-        let got: Value = serde_json::from_str(&ok(&run.wait_with_output().unwrap())).unwrap();
+    let runs = common::run_together((0..3).map(|_| {
+        let mut cmd = Command::new(awsp_bin());
+        w.env(&mut cmd);
+        cmd.args(["creds", "console"]);
+        cmd
+    }));
+    for out in runs {
+        let got: Value = serde_json::from_str(&ok(&out)).unwrap();
         assert_eq!(got["AccessKeyId"], "ASIAREFRESHED2");
     }
     assert_eq!(w.calls(), 1, "one refresh for three runs");

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use common::moto::Moto;
 use common::stub::{Reply, Request, Stub};
-use common::{awsp_bin, clean_env, stderr, stdout};
+use common::{awsp_bin, clean_env, failed, ok, stderr};
 
 const ACCOUNT: &str = "111122223333";
 
@@ -116,6 +116,14 @@ fn portal_handler(
     }
 }
 
+/// A token the CLI wrote that has expired but can be refreshed (refresh token `rt-1`).
+fn expired_refreshable_token() -> serde_json::Value {
+    serde_json::json!({"startUrl": "https://corp.awsapps.com/start", "region": "eu-west-1",
+        "accessToken": "tok-old", "expiresAt": "2020-01-01T00:00:00Z",
+        "clientId": "cid", "clientSecret": "csecret",
+        "registrationExpiresAt": "2099-01-01T00:00:00Z", "refreshToken": "rt-1"})
+}
+
 struct World {
     stub: Stub,
     dir: tempfile::TempDir,
@@ -176,17 +184,6 @@ impl World {
     }
 }
 
-fn ok(out: &Output) -> String {
-    assert!(out.status.success(), "failed: {}", stderr(out));
-    stdout(out)
-}
-
-fn failed(out: &Output) -> String {
-    assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(out));
-    assert!(out.stdout.is_empty(), "stdout: {}", stdout(out));
-    stderr(out)
-}
-
 fn creds_of(out: &Output) -> serde_json::Value {
     serde_json::from_str(&ok(out)).unwrap()
 }
@@ -241,13 +238,7 @@ fn credentials_from_a_cli_written_token_are_fetched_once_and_cached() {
 #[test]
 fn an_expired_token_is_refreshed_and_written_back() {
     let w = World::new(portal(0, false));
-    w.write_token(
-        "corp",
-        serde_json::json!({"startUrl": "https://corp.awsapps.com/start", "region": "eu-west-1",
-            "accessToken": "tok-old", "expiresAt": "2020-01-01T00:00:00Z",
-            "clientId": "cid", "clientSecret": "csecret",
-            "registrationExpiresAt": "2099-01-01T00:00:00Z", "refreshToken": "rt-1"}),
-    );
+    w.write_token("corp", expired_refreshable_token());
     let creds = creds_of(&w.awsp(&["creds", "dev"]));
     assert_eq!(creds["AccessKeyId"], "ASIASSOtok-refreshed");
     let token: serde_json::Value =
@@ -289,26 +280,14 @@ fn concurrent_runs_refresh_an_expired_token_once() {
         }
         inner(r)
     }));
-    w.write_token(
-        "corp",
-        serde_json::json!({"startUrl": "https://corp.awsapps.com/start", "region": "eu-west-1",
-            "accessToken": "tok-old", "expiresAt": "2020-01-01T00:00:00Z",
-            "clientId": "cid", "clientSecret": "csecret",
-            "registrationExpiresAt": "2099-01-01T00:00:00Z", "refreshToken": "rt-1"}),
-    );
-    let runs: Vec<_> = (0..3)
-        .map(|_| {
-            let mut cmd = Command::new(awsp_bin());
-            w.env(&mut cmd);
-            cmd.args(["creds", "dev", "--refresh"])
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for run in runs {
-        let out = run.wait_with_output().unwrap();
+    w.write_token("corp", expired_refreshable_token());
+    let runs = common::run_together((0..3).map(|_| {
+        let mut cmd = Command::new(awsp_bin());
+        w.env(&mut cmd);
+        cmd.args(["creds", "dev", "--refresh"]);
+        cmd
+    }));
+    for out in runs {
         assert_eq!(creds_of(&out)["AccessKeyId"], "ASIASSOtok-refreshed");
     }
     assert_eq!(w.count("/token"), 1, "one refresh for three runs");

@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use common::moto::Moto;
-use common::{awsp_bin, clean_env, repo_root, stderr, stdout};
+use common::{awsp_bin, clean_env, failed, ok, repo_root, stderr};
 
 const ACCOUNT: &str = "123456789012";
 const MFA: &str = "arn:aws:iam::123456789012:mfa/alice";
@@ -156,22 +156,6 @@ impl World {
         out.sort();
         out
     }
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "failed: {}\nstdout: {}",
-        stderr(out),
-        stdout(out)
-    );
-    stdout(out)
-}
-
-fn failed(out: &Output) -> String {
-    assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(out));
-    assert!(out.stdout.is_empty(), "stdout: {}", stdout(out));
-    stderr(out)
 }
 
 #[test]
