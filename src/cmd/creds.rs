@@ -18,12 +18,7 @@ const ACTIVE_VAR: &str = "AWSP_CREDS_ACTIVE";
 pub fn run(args: &CredsArgs, out: &mut Vec<u8>) -> Result<()> {
     let files = Files::load()?;
     let set = files.parse()?;
-    let name = match &args.profile {
-        Some(name) => name.clone(),
-        None => process_var("AWS_PROFILE")
-            .or_else(|| process_var("AWS_DEFAULT_PROFILE"))
-            .unwrap_or_else(|| "default".to_string()),
-    };
+    let name = crate::cmd::named_or_selected(args.profile.as_deref());
     let profile = set
         .profile(&name)
         .ok_or_else(|| unknown_profile(&files, &set, &name))?;

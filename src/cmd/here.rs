@@ -2,7 +2,7 @@
 //! it (the search starts at the shell's logical `$PWD`).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 
@@ -15,25 +15,11 @@ use crate::env::process_var;
 fn logical_cwd() -> Result<PathBuf> {
     let cwd = std::env::current_dir()?;
     if let Some(pwd) = std::env::var_os("PWD").map(PathBuf::from) {
-        if pwd.is_absolute() && same_dir(&pwd, &cwd) {
+        if pwd.is_absolute() && crate::config::same_file(&pwd, &cwd) {
             return Ok(pwd);
         }
     }
     Ok(cwd)
-}
-
-#[cfg(unix)]
-fn same_dir(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-        _ => false,
-    }
-}
-
-#[cfg(not(unix))]
-fn same_dir(a: &Path, b: &Path) -> bool {
-    a == b
 }
 
 /// Exit 0 when a usable `.awsprofile` applies or none does; 1 (after printing what it says)

@@ -43,7 +43,7 @@ fn binary_call() -> Result<String> {
     let argv0 = std::env::args_os().next().map(PathBuf::from);
     if let Some(name) = argv0.as_deref().and_then(Path::file_name) {
         if let (Some(found), Some(name)) = (find_on_path(name), name.to_str()) {
-            if same_file(&found, &exe) {
+            if crate::config::same_file(&found, &exe) {
                 return Ok(name.to_string());
             }
         }
@@ -80,24 +80,6 @@ fn is_executable(path: &Path) -> bool {
 #[cfg(not(unix))]
 fn is_executable(path: &Path) -> bool {
     path.is_file()
-}
-
-/// Whether both paths (symlinks followed) are the same file.
-#[cfg(unix)]
-fn same_file(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-        _ => false,
-    }
-}
-
-#[cfg(not(unix))]
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
 }
 
 fn fill(template: &str, shell: InitShell, cmd: &str, bin: &str) -> String {

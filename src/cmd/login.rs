@@ -6,22 +6,13 @@ use anyhow::Result;
 use crate::cli::{LoginArgs, LogoutArgs};
 use crate::cmd::unknown_profile;
 use crate::config::Files;
-use crate::env::process_var;
 use crate::resolve::login::{self, Prompt};
 use crate::resolve::sso;
-
-fn selected(profile: &Option<String>) -> String {
-    profile.clone().unwrap_or_else(|| {
-        process_var("AWS_PROFILE")
-            .or_else(|| process_var("AWS_DEFAULT_PROFILE"))
-            .unwrap_or_else(|| "default".to_string())
-    })
-}
 
 pub fn run(args: &LoginArgs) -> Result<()> {
     let files = Files::load()?;
     let set = files.parse()?;
-    let name = selected(&args.profile);
+    let name = crate::cmd::named_or_selected(args.profile.as_deref());
     let profile = set
         .profile(&name)
         .ok_or_else(|| unknown_profile(&files, &set, &name))?;

@@ -45,6 +45,21 @@ fn similarity(typed: &str, candidate: &str) -> Option<f64> {
     ))
 }
 
+/// The profile named on the command line, else the one the environment selects
+/// (`AWS_PROFILE`, then `AWS_DEFAULT_PROFILE`), else `default`.
+pub fn named_or_selected(profile: Option<&str>) -> String {
+    profile.map_or_else(
+        || environment_profile().unwrap_or_else(|| "default".to_string()),
+        str::to_string,
+    )
+}
+
+/// `AWS_PROFILE`, then `AWS_DEFAULT_PROFILE`.
+pub fn environment_profile() -> Option<String> {
+    crate::env::process_var("AWS_PROFILE")
+        .or_else(|| crate::env::process_var("AWS_DEFAULT_PROFILE"))
+}
+
 /// The error for a profile that is not defined, with the closest names as suggestions (or,
 /// when there are no profiles at all, the files that were read). Linear in the number of
 /// names; each comparison is bounded by [`SUGGEST_MAX_LEN`].

@@ -50,8 +50,7 @@ pub fn run(args: &WhoamiArgs, out: &mut Vec<u8>) -> Result<()> {
                 Source::Exported(name, creds)
             }
             None => {
-                let named =
-                    process_var("AWS_PROFILE").or_else(|| process_var("AWS_DEFAULT_PROFILE"));
+                let named = crate::cmd::environment_profile();
                 let web_identity = process_var("AWS_WEB_IDENTITY_TOKEN_FILE").is_some()
                     && process_var("AWS_ROLE_ARN").is_some();
                 match named {

@@ -210,7 +210,7 @@ pub fn entry_json(result: &CredentialsResult) -> Result<Vec<u8>> {
         "SessionToken".into(),
         json!(result.credentials.session_token),
     );
-    creds.insert("Expiration".into(), json!(cache_time(expiration)?));
+    creds.insert("Expiration".into(), json!(cache_time(expiration)));
     let mut doc = Map::new();
     if let Some(user) = &result.assumed_role_user {
         if let Some(account) = account_of_arn(&user.arn) {
@@ -259,9 +259,18 @@ pub fn entry_json(result: &CredentialsResult) -> Result<Vec<u8>> {
 
 /// `%Y-%m-%dT%H:%M:%SZ`, the spelling of the SSO caches.
 pub fn zulu_time(at: OffsetDateTime) -> String {
+    utc_time(at, "Z")
+}
+
+/// `...UTC`, the spelling botocore's role cache writes.
+fn cache_time(at: OffsetDateTime) -> String {
+    utc_time(at, "UTC")
+}
+
+fn utc_time(at: OffsetDateTime, suffix: &str) -> String {
     let at = at.to_offset(time::UtcOffset::UTC);
     format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{suffix}",
         at.year(),
         u8::from(at.month()),
         at.day(),
@@ -269,19 +278,6 @@ pub fn zulu_time(at: OffsetDateTime) -> String {
         at.minute(),
         at.second()
     )
-}
-
-fn cache_time(at: OffsetDateTime) -> Result<String> {
-    let at = at.to_offset(time::UtcOffset::UTC);
-    Ok(format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}UTC",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    ))
 }
 
 /// Write the entry atomically (a temporary file in the same directory, fsync, rename), the

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use super::cache::{parse_expiration, zulu_time};
 use super::http::Http;
-use super::sso::{SsoConfig, post_json, token_dir, token_key, write_token};
+use super::sso::{SsoConfig, ok_or_aws, post_json, token_dir, token_key, write_token};
 
 /// The longest wait between two polls of CreateToken, whatever the server asks for.
 const MAX_POLL_INTERVAL_SECS: u64 = 60;
@@ -192,18 +192,6 @@ fn registration(
         .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
         .ok_or_else(|| anyhow!("SSO OIDC RegisterClient sent no clientSecretExpiresAt"))?;
     Ok((text("clientId")?, text("clientSecret")?, expires))
-}
-
-fn ok_or_aws(
-    answer: std::result::Result<Map<String, Value>, (String, String)>,
-) -> Result<Map<String, Value>> {
-    answer.map_err(|(code, message)| {
-        if message.is_empty() {
-            anyhow!("{code}")
-        } else {
-            anyhow!("{code}: {message}")
-        }
-    })
 }
 
 /// Open the URL in a browser, if there is a display; never fatal, never waited for.

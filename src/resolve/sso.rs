@@ -262,7 +262,7 @@ fn refresh(
         }),
     )
     .context("SSO OIDC CreateToken (refresh)")?;
-    let answer = answer.map_err(|(code, message)| anyhow!("{code}: {message}"))?;
+    let answer = ok_or_aws(answer)?;
     let access = answer
         .get("accessToken")
         .and_then(Value::as_str)
@@ -298,6 +298,19 @@ pub fn write_token(cfg: &SsoConfig, token: &Map<String, Value>) -> Result<()> {
     let dir = token_dir().ok_or_else(|| anyhow!("no home directory for ~/.aws/sso/cache"))?;
     let json = serde_json::to_vec(token)?;
     cache::write(&dir, &token_key(cfg.token_name()), &json)
+}
+
+/// The answer of [`post_json`], its AWS error as `code: message` (`code` alone without one).
+pub fn ok_or_aws(
+    answer: std::result::Result<Map<String, Value>, (String, String)>,
+) -> Result<Map<String, Value>> {
+    answer.map_err(|(code, message)| {
+        if message.is_empty() {
+            anyhow!("{code}")
+        } else {
+            anyhow!("{code}: {message}")
+        }
+    })
 }
 
 /// POST a JSON document; an AWS JSON error comes back as `Err((code, message))`.
