@@ -87,6 +87,23 @@ impl World {
     /// the helpers `prompt` (what runs before a prompt), `preexec` (before a command) and
     /// `show NAME` (a step: `@ NAME RUNS`, then the environment).
     fn run(&self, sh: Shell, config: &Path, credentials: &Path, script: &str) -> Option<Output> {
+        let (tool, args) = self.invocation(sh, script)?;
+        std::fs::write(self.path("count"), "").unwrap();
+        let mut cmd = Command::new(tool);
+        self.env(&mut cmd, config, credentials);
+        Some(cmd.args(args).output().unwrap())
+    }
+
+    fn env(&self, cmd: &mut Command, config: &Path, credentials: &Path) {
+        clean_env(cmd, Some(config), Some(credentials));
+        cmd.env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.path("xdg"))
+            .env("XDG_DATA_HOME", self.path("xdg"))
+            .current_dir(self.dir.path());
+    }
+
+    /// The shell and its arguments that run `script` after the prelude (see `run`).
+    fn invocation(&self, sh: Shell, script: &str) -> Option<(PathBuf, Vec<String>)> {
         let root = self.dir.path().display();
         let (tool, args, prelude) = match sh {
             Shell::Bash => (
@@ -143,19 +160,9 @@ impl World {
             other => unreachable!("{other:?}"),
         };
         let tool = require_tool(tool)?;
-        std::fs::write(self.path("count"), "").unwrap();
-        let mut cmd = Command::new(tool);
-        clean_env(&mut cmd, Some(config), Some(credentials));
-        Some(
-            cmd.env("HOME", self.dir.path())
-                .env("XDG_CONFIG_HOME", self.path("xdg"))
-                .env("XDG_DATA_HOME", self.path("xdg"))
-                .current_dir(self.dir.path())
-                .args(args)
-                .arg(format!("{prelude}{script}"))
-                .output()
-                .unwrap(),
-        )
+        let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        args.push(format!("{prelude}{script}"));
+        Some((tool, args))
     }
 }
 
@@ -1215,5 +1222,118 @@ fn refresh_that_needs_an_mfa_code_says_so() {
                 .trim_end()
                 .ends_with("run `awsp use mfa-role --creds`"),
         "{stderr}"
+    );
+}
+
+/// bash, zsh and fish: prompts where nothing changed (the same directory inside a tree,
+/// credentials far from expiry), each with the prompt segment, start no process at all,
+/// counted with strace: the hooks and `awsp_prompt` are builtins only.
+#[test]
+fn quiet_prompts_fork_nothing() {
+    let Some(strace) = require_tool("strace") else {
+        return;
+    };
+    let world = World::new(&[HookName::Dir, HookName::Refresh]);
+    std::fs::create_dir_all(world.path("proj/sub")).unwrap();
+    std::fs::write(world.path("proj/.awsprofile"), "dev-alice\n").unwrap();
+    let far = (awsp::cmd::prompt::now() + 3600).to_string();
+    for sh in [Shell::Bash, Shell::Zsh, Shell::Fish] {
+        let (enter, quiet) = match sh {
+            Shell::Fish => (
+                format!(
+                    "cd proj; prompt; set -gx AWSP_MODE creds; set -gx AWSP_EXPIRATION {far}; cd sub; prompt\n"
+                ),
+                "prompt; awsp_prompt >/dev/null\n",
+            ),
+            _ => (
+                format!(
+                    "cd proj; prompt; export AWSP_MODE=creds AWSP_EXPIRATION={far}; cd sub; prompt\n"
+                ),
+                "prompt; awsp_prompt -v __segment\n",
+            ),
+        };
+        let count = |prompts: usize| {
+            let script = format!("{enter}{}echo \"$AWS_PROFILE\"\n", quiet.repeat(prompts));
+            let Some((tool, args)) = world.invocation(sh, &script) else {
+                return None;
+            };
+            let log = world.path("strace.log");
+            let mut cmd = Command::new(&strace);
+            world.env(
+                &mut cmd,
+                &fixture("shell/config"),
+                &fixture("shell/credentials"),
+            );
+            std::fs::write(world.path("count"), "").unwrap();
+            let out = cmd
+                .args(["-f", "-e", "trace=fork,vfork,clone,clone3", "-o"])
+                .arg(&log)
+                .arg(tool)
+                .args(args)
+                .stdin(std::process::Stdio::null())
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{sh:?}: {}", common::stderr(&out));
+            assert_eq!(
+                common::stdout(&out),
+                "dev-alice\n",
+                "{sh:?}: {}",
+                common::stderr(&out)
+            );
+            let log = std::fs::read_to_string(&log).unwrap();
+            // A new process, counted once: strace splits a call that overlaps another
+            // process's into "unfinished" and "resumed" lines, and a thread is no process.
+            Some(
+                log.lines()
+                    .filter(|l| {
+                        (l.contains("clone") || l.contains("fork"))
+                            && !l.contains("resumed>")
+                            && !l.contains("CLONE_THREAD")
+                    })
+                    .count(),
+            )
+        };
+        let Some(base) = count(0) else { continue };
+        assert!(base > 0, "{sh:?}: entering the tree starts awsp");
+        assert_eq!(count(4), Some(base), "{sh:?}: a quiet prompt forked");
+    }
+}
+
+/// bash 5.1's array form of PROMPT_COMMAND: the hook goes in front of element 0, once however
+/// often the integration is loaded, and the user's other elements stay as they were.
+#[test]
+fn bash_prompt_command_array_form_is_kept() {
+    let Some(bash) = require_tool("bash") else {
+        return;
+    };
+    let world = World::new(&[HookName::Dir]);
+    let init = world.path("init.bash");
+    let script = format!(
+        "PROMPT_COMMAND=('first=1' 'second=2')\n. '{0}'\n. '{0}'\n\
+         printf '%s\\n' \"${{#PROMPT_COMMAND[@]}}\" \"${{PROMPT_COMMAND[0]}}\" \"${{PROMPT_COMMAND[1]}}\"\n\
+         unset PROMPT_COMMAND; PROMPT_COMMAND='plain=1'\n. '{0}'\nprintf '%s|%s\\n' \"$PROMPT_COMMAND\" \"$(declare -p PROMPT_COMMAND)\"\n",
+        init.display()
+    );
+    let mut cmd = Command::new(bash);
+    world.env(
+        &mut cmd,
+        &fixture("shell/config"),
+        &fixture("shell/credentials"),
+    );
+    let out = cmd
+        .args(["--norc", "--noprofile", "-c", &script])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let text = common::stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[..3],
+        ["2", "__awsp_hook;first=1", "second=2"],
+        "{text}"
+    );
+    assert_eq!(
+        lines[3], "__awsp_hook;plain=1|declare -- PROMPT_COMMAND=\"__awsp_hook;plain=1\"",
+        "a string stays a string: {text}"
     );
 }
