@@ -1254,9 +1254,7 @@ fn quiet_prompts_fork_nothing() {
         };
         let count = |prompts: usize| {
             let script = format!("{enter}{}echo \"$AWS_PROFILE\"\n", quiet.repeat(prompts));
-            let Some((tool, args)) = world.invocation(sh, &script) else {
-                return None;
-            };
+            let (tool, args) = world.invocation(sh, &script)?;
             let log = world.path("strace.log");
             let mut cmd = Command::new(&strace);
             world.env(
