@@ -587,6 +587,86 @@ fn imds_stub(key: String, secret: String) -> common::stub::Stub {
     })
 }
 
+/// IMDS without session tokens (IMDSv1): the token PUT gets `put_status` after `put_delay`
+/// (a hop limit of 1 drops the answer: it never comes in time), and GETs with a token are
+/// refused, so only the fallback works.
+fn imds_v1_stub(
+    key: String,
+    secret: String,
+    put_status: u16,
+    put_delay: Duration,
+) -> common::stub::Stub {
+    use common::stub::Reply;
+    common::stub::Stub::start(move |r| {
+        if r.header("x-aws-ec2-metadata-token").is_some() {
+            return Reply::new(400, "text/plain", "");
+        }
+        match (r.method.as_str(), r.path.as_str()) {
+            ("PUT", "/latest/api/token") => {
+                std::thread::sleep(put_delay);
+                Reply::new(put_status, "text/plain", "")
+            }
+            ("GET", "/latest/meta-data/iam/security-credentials/") => {
+                Reply::new(200, "text/plain", "instance-role")
+            }
+            ("GET", "/latest/meta-data/iam/security-credentials/instance-role") => Reply::new(
+                200,
+                "application/json",
+                format!(
+                    r#"{{"Code": "Success", "AccessKeyId": "{key}", "SecretAccessKey": "{secret}", "Expiration": "2099-01-01T00:00:00Z"}}"#
+                ),
+            ),
+            _ => Reply::new(404, "text/plain", ""),
+        }
+    })
+}
+
+#[test]
+fn imds_falls_back_to_v1_as_botocore_does_unless_disabled() {
+    let Some(w) = World::new() else { return };
+    for (status, delay) in [
+        (403, Duration::ZERO),
+        (404, Duration::ZERO),
+        (405, Duration::ZERO),
+        // Connected, but the token's answer does not come in time.
+        (200, Duration::from_millis(2500)),
+    ] {
+        let imds = imds_v1_stub(w.key.clone(), w.secret.clone(), status, delay);
+        let out = w.awsp_with(
+            &["whoami", "imds-role", "--refresh"],
+            &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url)],
+        );
+        assert!(ok(&out).contains("assumed-role/role1/"), "{status}");
+        let requests = imds.requests();
+        assert_eq!(
+            requests.len(),
+            3,
+            "{status}: PUT, then two GETs without a token"
+        );
+        assert!(requests[1..].iter().all(|r| r.method == "GET"));
+
+        let err = failed(&w.awsp_with(
+            &["creds", "imds-role", "--refresh"],
+            &[
+                ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url),
+                ("AWS_EC2_METADATA_V1_DISABLED", "true"),
+            ],
+        ));
+        assert!(err.contains("IMDSv1 is disabled"), "{status}: {err}");
+        // The stub records a request once it has answered it.
+        std::thread::sleep(delay);
+        assert_eq!(imds.requests().len(), 4, "{status}: only the token PUT");
+    }
+    // A 400 is a bad request, not a reason to fall back.
+    let imds = imds_v1_stub(w.key.clone(), w.secret.clone(), 400, Duration::ZERO);
+    let err = failed(&w.awsp_with(
+        &["creds", "imds-role", "--refresh"],
+        &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url)],
+    ));
+    assert!(err.contains("HTTP status 400"), "{err}");
+    assert_eq!(imds.requests().len(), 1);
+}
+
 #[test]
 fn credential_sources_environment_imds_and_ecs_sign_the_assume_role() {
     let Some(w) = World::new() else { return };

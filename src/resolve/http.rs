@@ -36,6 +36,22 @@ pub struct Reply {
     pub request_id: Option<String>,
 }
 
+/// A call that ran out of time; `connected` when the connection was made and the answer is
+/// what did not come (IMDS then falls back to IMDSv1, as botocore does).
+#[derive(Debug)]
+pub struct TimedOut {
+    message: String,
+    pub connected: bool,
+}
+
+impl std::fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TimedOut {}
+
 /// How the client reads the environment (a closure in tests).
 pub type EnvFn = Box<dyn Fn(&str) -> Option<String>>;
 
@@ -240,12 +256,15 @@ impl Http {
 
     fn describe_error(&self, err: &ureq::Error, shown: &str) -> anyhow::Error {
         match err {
-            ureq::Error::Timeout(_) => anyhow!(
-                "{shown} did not answer in time (connect {} s, answer {} s, {} s in all)",
-                self.connect_timeout.as_secs(),
-                self.response_timeout.as_secs(),
-                self.call_budget().as_secs()
-            ),
+            ureq::Error::Timeout(kind) => anyhow::Error::new(TimedOut {
+                message: format!(
+                    "{shown} did not answer in time (connect {} s, answer {} s, {} s in all)",
+                    self.connect_timeout.as_secs(),
+                    self.response_timeout.as_secs(),
+                    self.call_budget().as_secs()
+                ),
+                connected: !matches!(kind, ureq::Timeout::Connect | ureq::Timeout::Resolve),
+            }),
             ureq::Error::Io(e) => anyhow!("could not connect to {shown}: {e}"),
             ureq::Error::HostNotFound => anyhow!("could not connect to {shown}: host not found"),
             ureq::Error::ConnectionFailed => anyhow!("could not connect to {shown}"),

@@ -1,11 +1,12 @@
 //! `credential_source = Ec2InstanceMetadata`: the instance role's credentials from IMDSv2 (a
-//! session token by PUT, then the role name and its credentials), as the SDKs fetch them.
+//! session token by PUT, then the role name and its credentials), as the SDKs fetch them, and
+//! from IMDSv1 (no token) where the service gives none, as botocore falls back.
 
 use anyhow::{Result, anyhow, bail};
 use serde::Deserialize;
 
 use super::cache::parse_expiration;
-use super::http::Http;
+use super::http::{Http, TimedOut};
 use super::process::Credentials;
 use crate::config::Section;
 
@@ -44,29 +45,50 @@ pub fn credentials(
         anyhow!("the instance metadata service at {base} did not answer (not on EC2?): {e:#}")
     };
     let http = Http::metadata();
-    let token = http
-        .send(
-            "PUT",
-            &format!("{base}/latest/api/token"),
-            &[(
-                "x-aws-ec2-metadata-token-ttl-seconds".to_string(),
-                "21600".to_string(),
-            )],
-            b"",
-        )
-        .map_err(not_here)?;
-    if token.status != 200 {
-        bail!(
+    let v1_disabled = env("AWS_EC2_METADATA_V1_DISABLED")
+        .or_else(|| {
+            profile
+                .and_then(|p| p.get("ec2_metadata_v1_disabled"))
+                .map(str::to_string)
+        })
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let answer = http.send(
+        "PUT",
+        &format!("{base}/latest/api/token"),
+        &[(
+            "x-aws-ec2-metadata-token-ttl-seconds".to_string(),
+            "21600".to_string(),
+        )],
+        b"",
+    );
+    // botocore's rule: no session token when the service refuses one (403, 404, 405) or
+    // takes too long to answer (a container behind a hop limit of 1), and then IMDSv1,
+    // unless that is disabled.
+    let token = match answer {
+        Ok(reply) if reply.status == 200 => Some(
+            String::from_utf8(reply.body)
+                .map_err(|_| {
+                    anyhow!("the instance metadata service sent a token that is not text")
+                })?
+                .trim()
+                .to_string(),
+        ),
+        Ok(reply) if (403..=405).contains(&reply.status) => None,
+        Ok(reply) => bail!(
             "the instance metadata service at {base} refused a session token (HTTP status {})",
-            token.status
+            reply.status
+        ),
+        Err(e) if e.downcast_ref::<TimedOut>().is_some_and(|t| t.connected) => None,
+        Err(e) => return Err(not_here(e)),
+    };
+    if token.is_none() && v1_disabled {
+        bail!(
+            "the instance metadata service at {base} gave no session token, and IMDSv1 is disabled (ec2_metadata_v1_disabled)"
         );
     }
-    let token = String::from_utf8(token.body)
-        .map_err(|_| anyhow!("the instance metadata service sent a token that is not text"))?;
-    let headers = [(
-        "x-aws-ec2-metadata-token".to_string(),
-        token.trim().to_string(),
-    )];
+    let headers: Vec<(String, String)> = token
+        .map(|t| vec![("x-aws-ec2-metadata-token".to_string(), t)])
+        .unwrap_or_default();
     let path = format!("{base}/latest/meta-data/iam/security-credentials/");
     let roles = http.send("GET", &path, &headers, b"").map_err(not_here)?;
     if roles.status == 404 {
