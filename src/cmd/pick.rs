@@ -145,13 +145,11 @@ impl Filter {
 
 /// `awsp use` with no profile: the profile the user picks on the terminal. No terminal is a
 /// usage error (exit 2); no profiles is an error before the terminal is touched.
-pub fn pick() -> Result<String> {
+pub fn pick(files: &Files, set: &ProfileSet<'_>) -> Result<String> {
     let tty = imp::terminal()?;
-    let files = Files::load()?;
-    let set = files.parse()?;
     let active = env::active(&process_var).map(|(name, _)| name);
     let previous = process_var(env::AWSP_PREVIOUS);
-    let rows = entries(&set, active.as_deref(), previous.as_deref());
+    let rows = entries(set, active.as_deref(), previous.as_deref());
     if rows.is_empty() {
         return Err(anyhow!(
             "no profiles to pick from in {} or {}",

@@ -6,7 +6,7 @@ use anyhow::{Result, anyhow};
 
 use crate::cli::{ShellArg, UseArgs};
 use crate::cmd::{prompt, unknown_profile};
-use crate::config::Files;
+use crate::config::{Files, ProfileSet};
 use crate::env::{self, EnvChange, EnvOp, Mode, Target, process_var};
 use crate::resolve::{
     ChainError, FetchOptions, StepKind, credentials_with, resolve_for_credentials,
@@ -14,6 +14,8 @@ use crate::resolve::{
 use crate::shell::Shell;
 
 pub fn run(args: &UseArgs, wrapper: Option<Shell>, out: &mut Vec<u8>) -> Result<()> {
+    let files = Files::load()?;
+    let set = files.parse()?;
     let (name, mut mode) = if args.is_back() {
         let previous = process_var(env::AWSP_PREVIOUS)
             .ok_or_else(|| anyhow!("no previous profile to switch back to"))?;
@@ -22,7 +24,7 @@ pub fn run(args: &UseArgs, wrapper: Option<Shell>, out: &mut Vec<u8>) -> Result<
             .unwrap_or(Mode::Profile);
         (previous, mode)
     } else if args.is_pick() {
-        (crate::cmd::pick::pick()?, Mode::Profile)
+        (crate::cmd::pick::pick(&files, &set)?, Mode::Profile)
     } else {
         (args.profile().to_string(), Mode::Profile)
     };
@@ -33,7 +35,7 @@ pub fn run(args: &UseArgs, wrapper: Option<Shell>, out: &mut Vec<u8>) -> Result<
         crate::resolve::interaction::forbid_prompts();
     }
     let opts = crate::cmd::fetch_options(&args.fetch, args.region.as_deref());
-    let change = switch_change(&name, mode, args.region.as_deref(), &opts)?;
+    let change = switch_change_in(&files, &set, &name, mode, args.region.as_deref(), &opts)?;
     emit(&args.shell, wrapper, &change, out);
     if wrapper.is_some() {
         feedback(args.quiet, &switched(&change, &process_var));
@@ -108,9 +110,21 @@ pub fn switch_change(
 ) -> Result<EnvChange> {
     let files = Files::load()?;
     let set = files.parse()?;
+    switch_change_in(&files, &set, name, mode, region, opts)
+}
+
+/// [`switch_change`] with the files read and parsed already.
+pub fn switch_change_in(
+    files: &Files,
+    set: &ProfileSet<'_>,
+    name: &str,
+    mode: Mode,
+    region: Option<&str>,
+    opts: &FetchOptions,
+) -> Result<EnvChange> {
     let profile = set
         .profile(name)
-        .ok_or_else(|| unknown_profile(&files, &set, name))?;
+        .ok_or_else(|| unknown_profile(files, set, name))?;
     if let Some((at, when)) = crate::cmd::import::expiry(&profile) {
         if at <= time::OffsetDateTime::now_utc() {
             crate::errln!(
@@ -120,13 +134,13 @@ pub fn switch_change(
         }
     }
     let creds = match mode {
-        Mode::Creds => Some(credentials_with(&set, profile.name(), opts)?),
+        Mode::Creds => Some(credentials_with(set, profile.name(), opts)?),
         Mode::Profile => {
             // The switch is what was asked for, but every AWS command would fail: say why.
             // A profile with no credentials at all is fine (the SDKs go on to other sources).
-            match resolve_for_credentials(&set, profile.name()) {
+            match resolve_for_credentials(set, profile.name()) {
                 Ok(chain) if chain[0].kind == StepKind::Sso => {
-                    crate::cmd::login::warn_without_token(&set, &chain[0].profile);
+                    crate::cmd::login::warn_without_token(set, &chain[0].profile);
                 }
                 Err(ChainError::NoCredentials { .. }) | Ok(_) => {}
                 Err(err) => {
