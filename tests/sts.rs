@@ -308,6 +308,9 @@ fn mfa_code_asked_on_the_terminal_and_never_without_one() {
     );
     assert_eq!(run["rc"], 0, "{run}");
     assert!(run["tty"].as_str().unwrap().contains(&prompt), "{run}");
+    // Not echoed, as botocore's getpass does not echo it; the echo is back afterwards.
+    assert!(!run["tty"].as_str().unwrap().contains("654321"), "{run}");
+    assert_eq!(run["echo"], true, "{run}");
     let code = run["stdout"].as_str().unwrap();
     // The prompt went to the terminal, none of it to stdout. (Not just "MFA": moto's random
     // secret keys can contain those letters.)
@@ -332,6 +335,12 @@ fn mfa_code_asked_on_the_terminal_and_never_without_one() {
         "{err}"
     );
     assert_eq!(w.assume_role_calls().len(), before);
+
+    // Ctrl-C at the prompt: awsp dies of SIGINT, nothing on stdout, the echo back on.
+    let run = w.pty(&[&prompt, "^C"], &["use", "r3", "--creds", "--refresh"]);
+    assert_eq!(run["rc"], -2, "killed by SIGINT: {run}");
+    assert_eq!(run["stdout"], "", "{run}");
+    assert_eq!(run["echo"], true, "{run}");
 }
 
 #[test]

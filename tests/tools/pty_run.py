@@ -1,9 +1,11 @@
 """Run a command with a pseudo-terminal as its controlling terminal (stdout and stderr stay
 pipes), answer one prompt seen on the terminal, and report what happened as JSON.
 
-Usage: pty_run.py PROMPT ANSWER -- CMD ARGS...   (PROMPT "" answers nothing)
+Usage: pty_run.py PROMPT ANSWER -- CMD ARGS...   (PROMPT "" answers nothing; ANSWER "^C"
+                                                 types Ctrl-C instead of a line)
        pty_run.py --no-tty -- CMD ARGS...        (a new session without a controlling terminal)
-Prints {"rc", "stdout", "stderr", "tty"} on stdout. Everything is bounded by a 30 s limit.
+Prints {"rc", "stdout", "stderr", "tty", "echo"} on stdout ("echo": whether the terminal
+echoes once the command has ended). Everything is bounded by a 30 s limit.
 """
 
 import fcntl
@@ -58,9 +60,10 @@ while time.time() < deadline:
             break
         seen += chunk
         if not answered and prompt.encode() in seen:
-            os.write(master, answer.encode() + b"\n")
+            os.write(master, b"\x03" if answer == "^C" else answer.encode() + b"\n")
             answered = True
     elif proc.poll() is not None:
         break
 out, err = proc.communicate(timeout=max(1, deadline - time.time()))
-print(json.dumps({"rc": proc.returncode, "stdout": out.decode(), "stderr": err.decode(), "tty": seen.decode(errors="replace")}))
+echo = bool(termios.tcgetattr(master)[3] & termios.ECHO)
+print(json.dumps({"rc": proc.returncode, "stdout": out.decode(), "stderr": err.decode(), "tty": seen.decode(errors="replace"), "echo": echo}))
