@@ -111,7 +111,10 @@ pub fn credentials(
         .filter(|s| (1..=MAX_EXPIRES_IN).contains(s))
         .and_then(|s| now.checked_add(time::Duration::seconds(s)))
         .ok_or_else(invalid)?;
-    let account = entry["accessToken"].get("accountId").cloned();
+    let account = entry
+        .get("accessToken")
+        .and_then(|a| a.get("accountId"))
+        .cloned();
     let mut fresh = Map::new();
     fresh.insert("accessKeyId".into(), json!(key_id));
     fresh.insert("secretAccessKey".into(), json!(secret));
@@ -125,7 +128,10 @@ pub fn credentials(
     // Written back as botocore does, so that the AWS CLI uses the refreshed credentials (and the
     // refresh token, which the service may rotate) without a call of its own.
     cache::write(&dir, &key, &serde_json::to_vec(&entry)?)?;
-    credentials_of(&entry["accessToken"]).ok_or_else(invalid)
+    entry
+        .get("accessToken")
+        .and_then(credentials_of)
+        .ok_or_else(invalid)
 }
 
 /// The cache entry, with every field botocore requires before it uses one.
