@@ -195,8 +195,8 @@ fn every_fixture_directory_is_a_case() {
 }
 
 /// Cache findings: the code, the cache files it is reported on, its severity. The profiles
-/// (`doctor/cache/config`) are the same for every case; `doctor/cache/CODE/{bad,ok}/{cli,sso}/`
-/// become `~/.aws/cli/cache` and `~/.aws/sso/cache`.
+/// (`doctor/cache/config`) are the same for every case; `doctor/cache/CODE/{bad,ok}/{cli,sso,login}/`
+/// become `~/.aws/cli/cache`, `~/.aws/sso/cache` and `~/.aws/login/cache`.
 const CACHE_CASES: &[(&str, &[&str], &str)] = &[
     (
         "expired-cached-credentials",
@@ -226,6 +226,16 @@ const CACHE_CASES: &[(&str, &[&str], &str)] = &[
         ],
         "info",
     ),
+    (
+        "unusable-login-session",
+        &[
+            // console: no refreshToken or clientId; console-key: its dpopKey is no key. (ok:
+            // expired but refreshable, and valid.)
+            "58e3797c8dabc50c66ad9ce50bd4c532e46620a81b8c93f15b6f4af1f145f097.json",
+            "e0a055a0d547e6d59cb642af5e161b6c4fd87b4d3d5ea425932c176664c16740.json",
+        ],
+        "warning",
+    ),
 ];
 
 /// A HOME with the cache profiles and the case's cache files (0600, `@SOON@` five minutes
@@ -242,7 +252,11 @@ fn cache_case(code: &str, which: &str) -> Setup {
             .format(&time::format_description::well_known::Rfc3339)
             .expect("format")
     };
-    for (from, to) in [("cli", ".aws/cli/cache"), ("sso", ".aws/sso/cache")] {
+    for (from, to) in [
+        ("cli", ".aws/cli/cache"),
+        ("sso", ".aws/sso/cache"),
+        ("login", ".aws/login/cache"),
+    ] {
         let to = setup.dir.path().join(to);
         std::fs::create_dir_all(&to).expect("mkdir");
         let Ok(entries) =
@@ -280,7 +294,10 @@ fn each_cache_finding_has_a_fixture_that_triggers_it_and_one_that_does_not() {
         for f in &findings {
             assert_eq!(f["severity"], *severity, "{code}");
             let fix = f["fix"].as_str().unwrap_or("");
-            assert!(fix.contains("`awsp "), "{code}: fix {fix:?}");
+            assert!(
+                fix.contains("`awsp ") || fix.contains("`aws login --profile "),
+                "{code}: fix {fix:?}"
+            );
             let text = f.to_string();
             for secret in [
                 "cached-secret",
@@ -288,6 +305,8 @@ fn each_cache_finding_has_a_fixture_that_triggers_it_and_one_that_does_not() {
                 "access-token",
                 "client-secret",
                 "refresh-token",
+                "PRIVATE KEY",
+                "bm90LWEta2V5",
             ] {
                 assert!(!text.contains(secret), "{code}: {text}");
             }
@@ -325,6 +344,20 @@ fn cache_findings_name_the_profile_and_the_fix() {
     assert!(
         find("profile 'dev' (IAM Identity Center role Dev in account 333333333333)")
             .contains("`awsp use dev --creds --refresh`")
+    );
+    let (_, findings) = cache_case("unusable-login-session", "bad").doctor(&[]);
+    let texts: Vec<String> = findings.iter().map(|f| f.to_string()).collect();
+    assert!(
+        texts.iter().any(|t| t.contains("profile 'console'")
+            && t.contains("lacks refreshToken, clientId")
+            && t.contains("`aws login --profile console`")),
+        "{texts:#?}"
+    );
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("profile 'console-key'") && t.contains("no usable DPoP key")),
+        "{texts:#?}"
     );
     let (_, findings) = cache_case("expired-sso-token", "bad").doctor(&[]);
     let message = |i: usize| findings[i]["message"].as_str().unwrap_or("").to_string();

@@ -510,7 +510,8 @@ fn cache_finding(
     });
 }
 
-/// Cached credentials (`~/.aws/cli/cache`) and IAM Identity Center tokens (`~/.aws/sso/cache`)
+/// Cached credentials (`~/.aws/cli/cache`), IAM Identity Center tokens (`~/.aws/sso/cache`) and
+/// console sign-in sessions (`~/.aws/login/cache`)
 /// that the next use cannot take: expired (or within the SDKs' 15-minute window), corrupt, or
 /// a token that cannot be refreshed. Each profile's own step only (the entry its `use --creds`
 /// reads first) and each file once: one bounded read per file, linear in the profiles.
@@ -571,6 +572,23 @@ fn cached(set: &ProfileSet<'_>, home: Option<&std::path::Path>, report: &mut Rep
                 ),
                 cache::Entry::Valid(cached) => valid_until = Some(cached.expiration),
                 cache::Entry::Missing => {}
+            }
+        }
+        if step.kind == StepKind::Login {
+            let session = step.get("login_session").unwrap_or("");
+            if let Some((path, why)) = crate::resolve::signin::entry_problem(session)
+                .filter(|(path, _)| tokens.insert(path.clone()))
+            {
+                cache_finding(
+                    report,
+                    home,
+                    &path,
+                    (Severity::Warning, "unusable-login-session"),
+                    format!(
+                        "the console sign-in cache of profile '{name}' {why}: awsp and the AWS CLI cannot use or refresh it"
+                    ),
+                    format!("`aws login --profile {name}`"),
+                );
             }
         }
         if step.kind != StepKind::Sso {

@@ -136,31 +136,52 @@ pub fn credentials(
 
 /// The cache entry, with every field botocore requires before it uses one.
 fn load(profile: &str, session: &str, path: &Path, again: &str) -> Result<Map<String, Value>> {
-    let text = match crate::config::read_limited(path, 1024 * 1024) {
-        Ok(Some(text)) => text,
+    match read_entry(path) {
+        Ok(Some(entry)) => Ok(entry),
         Ok(None) => bail!(
             "profile '{profile}': no console sign-in session {session} in ~/.aws/login/cache: {again}"
         ),
-        Err(e) => bail!("could not read {}: {e}", path.display()),
+        Err(why) => bail!(
+            "profile '{profile}': the sign-in cache {} {why}: {again}",
+            path.display()
+        ),
+    }
+}
+
+/// The entry at `path` (`None`: there is none), or what makes it unusable.
+fn read_entry(path: &Path) -> std::result::Result<Option<Map<String, Value>>, String> {
+    let text = match crate::config::read_limited(path, 1024 * 1024) {
+        Ok(Some(text)) => text,
+        Ok(None) => return Ok(None),
+        Err(e) => return Err(format!("could not be read ({e})")),
     };
     let Ok(Value::Object(entry)) = serde_json::from_slice::<Value>(&text) else {
-        bail!(
-            "profile '{profile}': the sign-in cache {} is not a JSON object: {again}",
-            path.display()
-        );
+        return Err("is not a JSON object".to_string());
     };
     let missing: Vec<&str> = REQUIRED
         .into_iter()
         .filter(|k| !entry.contains_key(*k))
         .collect();
     if !missing.is_empty() {
-        bail!(
-            "profile '{profile}': the sign-in cache {} lacks {}: {again}",
-            path.display(),
-            missing.join(", ")
-        );
+        return Err(format!("lacks {}", missing.join(", ")));
     }
-    Ok(entry)
+    Ok(Some(entry))
+}
+
+/// What makes the cached session unusable, offline (for `awsp doctor`): the entry's path and
+/// the reason. `None` when there is no entry, or when it can serve (valid, or refreshable).
+pub fn entry_problem(session: &str) -> Option<(PathBuf, String)> {
+    let path = cache::path(&cache_dir()?, &cache_key(session));
+    match read_entry(&path) {
+        Ok(None) => None,
+        Ok(Some(entry)) => {
+            let key = entry.get("dpopKey").and_then(Value::as_str).unwrap_or("");
+            dpop_key(key)
+                .is_err()
+                .then(|| (path, "holds no usable DPoP key".to_string()))
+        }
+        Err(why) => Some((path, why)),
+    }
 }
 
 /// The entry's credentials while they are valid for longer than the refresh threshold.
