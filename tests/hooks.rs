@@ -1279,17 +1279,7 @@ fn quiet_prompts_fork_nothing() {
                 common::stderr(&out)
             );
             let log = std::fs::read_to_string(&log).unwrap();
-            // A new process, counted once: strace splits a call that overlaps another
-            // process's into "unfinished" and "resumed" lines, and a thread is no process.
-            Some(
-                log.lines()
-                    .filter(|l| {
-                        (l.contains("clone") || l.contains("fork"))
-                            && !l.contains("resumed>")
-                            && !l.contains("CLONE_THREAD")
-                    })
-                    .count(),
-            )
+            Some(common::new_processes(&log))
         };
         let Some(base) = count(0) else { continue };
         assert!(base > 0, "{sh:?}: entering the tree starts awsp");

@@ -583,15 +583,7 @@ fn tcsh_hooks_fork_nothing_while_nothing_changed() {
             common::stderr(&out)
         );
         let log = std::fs::read_to_string(&log).unwrap();
-        log.lines()
-            // A new process, counted once: strace splits a call that overlaps another
-            // process's into "unfinished" and "resumed" lines, and a thread is no process.
-            .filter(|l| {
-                (l.contains("clone") || l.contains("fork"))
-                    && !l.contains("resumed>")
-                    && !l.contains("CLONE_THREAD")
-            })
-            .count()
+        common::new_processes(&log)
     };
     let base = count("");
     assert!(base > 0, "entering the tree starts awsp");

@@ -907,18 +907,7 @@ fn tcsh_prompt_forks_nothing() {
             .unwrap();
         assert!(out.status.success(), "{}", common::stderr(&out));
         let log = std::fs::read_to_string(&log).unwrap();
-        (
-            common::stdout(&out),
-            log.lines()
-                // A new process, counted once: strace splits a call that overlaps another
-                // process's into "unfinished" and "resumed" lines, and a thread is no process.
-                .filter(|l| {
-                    (l.contains("clone") || l.contains("fork"))
-                        && !l.contains("resumed>")
-                        && !l.contains("CLONE_THREAD")
-                })
-                .count(),
-        )
+        (common::stdout(&out), common::new_processes(&log))
     };
     let (without, base) = count("");
     let (with, forks) = count("awsp_prompt\nawsp_prompt\nawsp_prompt");

@@ -147,3 +147,17 @@ pub fn run_together(commands: impl IntoIterator<Item = Command>) -> Vec<Output> 
         .map(|c| c.wait_with_output().expect("wait"))
         .collect()
 }
+
+/// How many processes a `strace -f -e trace=fork,vfork,clone,clone3` log shows started: each
+/// counted once (strace splits a call that overlaps another process's into "unfinished" and
+/// "resumed" lines), threads left out.
+pub fn new_processes(strace_log: &str) -> usize {
+    strace_log
+        .lines()
+        .filter(|l| {
+            (l.contains("clone") || l.contains("fork"))
+                && !l.contains("resumed>")
+                && !l.contains("CLONE_THREAD")
+        })
+        .count()
+}
