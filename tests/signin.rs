@@ -541,3 +541,32 @@ fn the_aws_cli_and_awsp_share_refreshed_sessions_both_ways() {
         ["ASIAREFRESHED2", "ASIAREFRESHED3"]
     );
 }
+
+#[test]
+fn profile_mode_switches_but_warns_when_the_session_cannot_serve() {
+    let Some(w) = World::new() else { return };
+    let warning = "AWS commands will fail until `aws login --profile console`";
+    // No session: switched, with the warning.
+    let out = w.awsp(&["use", "console"]);
+    assert!(ok(&out).contains("AWS_PROFILE"), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("no console sign-in session") && err.contains(warning),
+        "{err}"
+    );
+    // Unusable: the same, saying why.
+    let mut entry = w.entry("2020-01-01T00:00:00Z", "rt-1");
+    entry.as_object_mut().unwrap().remove("clientId");
+    w.write_entry(&entry);
+    let err = stderr(&w.awsp(&["use", "console"]));
+    assert!(
+        err.contains("lacks clientId") && err.contains(warning),
+        "{err}"
+    );
+    // Expired but refreshable: nothing to say, and no call (profile mode needs no credentials).
+    w.write_entry(&w.entry("2020-01-01T00:00:00Z", "rt-1"));
+    let out = w.awsp(&["use", "console"]);
+    ok(&out);
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+    assert_eq!(w.calls(), 0);
+}

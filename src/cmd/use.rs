@@ -142,6 +142,10 @@ pub fn switch_change_in(
                 Ok(chain) if chain[0].kind == StepKind::Sso => {
                     crate::cmd::login::warn_without_token(set, &chain[0].profile);
                 }
+                Ok(chain) if chain[0].kind == StepKind::Login => {
+                    let session = chain[0].get("login_session").unwrap_or("");
+                    crate::cmd::login::warn_without_session(&chain[0].profile, session);
+                }
                 Err(ChainError::NoCredentials { .. }) | Ok(_) => {}
                 Err(err) => {
                     let warning = format!("profile '{name}' cannot give credentials: {err}");

@@ -171,16 +171,36 @@ fn read_entry(path: &Path) -> std::result::Result<Option<Map<String, Value>>, St
 /// What makes the cached session unusable, offline (for `awsp doctor`): the entry's path and
 /// the reason. `None` when there is no entry, or when it can serve (valid, or refreshable).
 pub fn entry_problem(session: &str) -> Option<(PathBuf, String)> {
-    let path = cache::path(&cache_dir()?, &cache_key(session));
+    match entry_state(session) {
+        EntryState::Unusable(path, why) => Some((path, why)),
+        EntryState::Missing | EntryState::Usable => None,
+    }
+}
+
+/// The cached session of `session`, offline: one bounded read.
+pub enum EntryState {
+    Missing,
+    /// Its path, and why neither awsp nor the AWS CLI can use or refresh it.
+    Unusable(PathBuf, String),
+    /// Valid, or refreshable.
+    Usable,
+}
+
+pub fn entry_state(session: &str) -> EntryState {
+    let Some(dir) = cache_dir() else {
+        return EntryState::Missing;
+    };
+    let path = cache::path(&dir, &cache_key(session));
     match read_entry(&path) {
-        Ok(None) => None,
+        Ok(None) => EntryState::Missing,
         Ok(Some(entry)) => {
             let key = entry.get("dpopKey").and_then(Value::as_str).unwrap_or("");
-            dpop_key(key)
-                .is_err()
-                .then(|| (path, "holds no usable DPoP key".to_string()))
+            match dpop_key(key) {
+                Ok(_) => EntryState::Usable,
+                Err(_) => EntryState::Unusable(path, "holds no usable DPoP key".to_string()),
+            }
         }
-        Err(why) => Some((path, why)),
+        Err(why) => EntryState::Unusable(path, why),
     }
 }
 
