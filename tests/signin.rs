@@ -563,6 +563,22 @@ fn profile_mode_switches_but_warns_when_the_session_cannot_serve() {
         err.contains("lacks clientId") && err.contains(warning),
         "{err}"
     );
+    // Valid credentials serve whatever the key: nothing to say.
+    let mut entry = w.entry("2099-01-01T00:00:00Z", "rt-1");
+    entry["dpopKey"] = json!("not a key");
+    w.write_entry(&entry);
+    let out = w.awsp(&["use", "console"]);
+    ok(&out);
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+    // Expired, and no region to refresh in: said.
+    let mut entry = w.entry("2020-01-01T00:00:00Z", "rt-1");
+    entry.as_object_mut().unwrap().remove("signInRegion");
+    w.write_entry(&entry);
+    let err = stderr(&w.awsp(&["use", "console"]));
+    assert!(
+        err.contains("no region for the sign-in service") && err.contains(warning),
+        "{err}"
+    );
     // Expired but refreshable: nothing to say, and no call (profile mode needs no credentials).
     w.write_entry(&w.entry("2020-01-01T00:00:00Z", "rt-1"));
     let out = w.awsp(&["use", "console"]);

@@ -576,8 +576,8 @@ fn cached(set: &ProfileSet<'_>, home: Option<&std::path::Path>, report: &mut Rep
         }
         if step.kind == StepKind::Login {
             let session = step.get("login_session").unwrap_or("");
-            if let Some((path, why)) = crate::resolve::signin::entry_problem(session)
-                .filter(|(path, _)| tokens.insert(path.clone()))
+            if let crate::resolve::signin::EntryState::Unusable(path, why) =
+                crate::resolve::signin::entry_state(set, name, session)
             {
                 cache_finding(
                     report,

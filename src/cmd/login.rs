@@ -67,9 +67,9 @@ pub fn warn_without_token(set: &crate::config::ProfileSet<'_>, profile: &str) {
 
 /// `use P` in profile mode for a console sign-in profile (`login_session`) whose cached session
 /// is missing or unusable: the switch is done, but say that AWS commands will fail.
-pub fn warn_without_session(profile: &str, session: &str) {
+pub fn warn_without_session(set: &crate::config::ProfileSet<'_>, profile: &str, session: &str) {
     use crate::resolve::signin::{EntryState, entry_state};
-    let problem = match entry_state(session) {
+    let problem = match entry_state(set, profile, session) {
         EntryState::Usable => return,
         EntryState::Missing => "there is no console sign-in session".to_string(),
         EntryState::Unusable(_, why) => format!("the cached console sign-in session {why}"),

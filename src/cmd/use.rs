@@ -144,7 +144,7 @@ pub fn switch_change_in(
                 }
                 Ok(chain) if chain[0].kind == StepKind::Login => {
                     let session = chain[0].get("login_session").unwrap_or("");
-                    crate::cmd::login::warn_without_session(&chain[0].profile, session);
+                    crate::cmd::login::warn_without_session(set, &chain[0].profile, session);
                 }
                 Err(ChainError::NoCredentials { .. }) | Ok(_) => {}
                 Err(err) => {

@@ -127,7 +127,15 @@ pub fn credentials(
     entry.insert("refreshToken".into(), json!(refresh_token));
     // Written back as botocore does, so that the AWS CLI uses the refreshed credentials (and the
     // refresh token, which the service may rotate) without a call of its own.
-    cache::write(&dir, &key, &serde_json::to_vec(&entry)?)?;
+    // The old refresh token may be spent: credentials that cannot be written still serve.
+    if let Err(err) = serde_json::to_vec(&entry)
+        .map_err(anyhow::Error::from)
+        .and_then(|json| cache::write(&dir, &key, &json))
+    {
+        crate::errln!(
+            "awsp: warning: the refreshed console sign-in session was not cached: {err:#}"
+        );
+    }
     entry
         .get("accessToken")
         .and_then(credentials_of)
@@ -168,16 +176,8 @@ fn read_entry(path: &Path) -> std::result::Result<Option<Map<String, Value>>, St
     Ok(Some(entry))
 }
 
-/// What makes the cached session unusable, offline (for `awsp doctor`): the entry's path and
-/// the reason. `None` when there is no entry, or when it can serve (valid, or refreshable).
-pub fn entry_problem(session: &str) -> Option<(PathBuf, String)> {
-    match entry_state(session) {
-        EntryState::Unusable(path, why) => Some((path, why)),
-        EntryState::Missing | EntryState::Usable => None,
-    }
-}
-
-/// The cached session of `session`, offline: one bounded read.
+/// The cached session of profile `profile` (`login_session = session`), offline: one bounded
+/// read, for `awsp doctor` and the warning of `use` in profile mode.
 pub enum EntryState {
     Missing,
     /// Its path, and why neither awsp nor the AWS CLI can use or refresh it.
@@ -186,22 +186,32 @@ pub enum EntryState {
     Usable,
 }
 
-pub fn entry_state(session: &str) -> EntryState {
+pub fn entry_state(set: &ProfileSet<'_>, profile: &str, session: &str) -> EntryState {
     let Some(dir) = cache_dir() else {
         return EntryState::Missing;
     };
     let path = cache::path(&dir, &cache_key(session));
-    match read_entry(&path) {
-        Ok(None) => EntryState::Missing,
-        Ok(Some(entry)) => {
-            let key = entry.get("dpopKey").and_then(Value::as_str).unwrap_or("");
-            match dpop_key(key) {
-                Ok(_) => EntryState::Usable,
-                Err(_) => EntryState::Unusable(path, "holds no usable DPoP key".to_string()),
-            }
-        }
-        Err(why) => EntryState::Unusable(path, why),
+    let entry = match read_entry(&path) {
+        Ok(None) => return EntryState::Missing,
+        Ok(Some(entry)) => entry,
+        Err(why) => return EntryState::Unusable(path, why),
+    };
+    if valid(&entry, OffsetDateTime::now_utc()).is_some() {
+        return EntryState::Usable;
     }
+    // Expired: what a refresh needs.
+    let key = entry.get("dpopKey").and_then(Value::as_str).unwrap_or("");
+    if dpop_key(key).is_err() {
+        return EntryState::Unusable(path, "has expired and holds no usable DPoP key".into());
+    }
+    let env = |k: &str| std::env::var(k).ok();
+    if region(&entry, set.profile(profile).as_ref(), &env).is_none() {
+        return EntryState::Unusable(
+            path,
+            "has expired, and there is no region for the sign-in service (no signInRegion, no region in the profile or AWS_REGION)".into(),
+        );
+    }
+    EntryState::Usable
 }
 
 /// The entry's credentials while they are valid for longer than the refresh threshold.

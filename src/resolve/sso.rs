@@ -213,7 +213,12 @@ pub fn access_token(http: &Http, cfg: &SsoConfig, now: OffsetDateTime) -> Result
     if !fresh(&token) && cfg.session.is_some() && refreshable(&token, now) {
         match refresh(http, cfg, &token, now) {
             Ok(new) => {
-                write_token(cfg, &new)?;
+                // The refresh token may be spent: a token that cannot be written still serves.
+                if let Err(err) = write_token(cfg, &new) {
+                    crate::errln!(
+                        "awsp: warning: the refreshed IAM Identity Center token was not cached: {err:#}"
+                    );
+                }
                 token = new;
             }
             Err(err) if expiry.is_some_and(|at| at > now) => {
