@@ -151,6 +151,44 @@ fn list_json_has_the_expiry_of_imported_credentials() {
     );
 }
 
+/// A hand-edited expiry at the edge of what a time can hold (valid RFC 3339, one minute past
+/// the largest UTC time) is shown, not a crash, by every command that reads it.
+#[test]
+fn expiries_at_the_edge_of_time_do_not_crash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let credentials = dir.path().join("credentials");
+    std::fs::write(
+        &credentials,
+        "[edge]\naws_access_key_id = ASIAEDGE000000000000\naws_secret_access_key = s\n\
+         aws_session_token = t\nx_security_token_expires = 9999-12-31T23:59:59-00:01\n",
+    )
+    .expect("write");
+    for args in [
+        &["list", "--json"][..],
+        &["list", "--long"],
+        &["show", "edge"],
+        &["show", "edge", "--json"],
+        &["use", "edge"],
+        &["creds", "edge"],
+        &["doctor"],
+    ] {
+        let out = run(None, Some(&credentials), args);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {:?} {}",
+            out.status,
+            stderr(&out)
+        );
+        assert!(
+            !stderr(&out).contains("panicked"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    let doc = json(&run(None, Some(&credentials), &["list", "--json"]));
+    assert_eq!(doc["profiles"][0]["expires"], "9999-12-31T23:59:59Z");
+}
+
 #[test]
 fn list_json_has_the_documented_shape_and_masks_secrets() {
     let doc = json(&run_core(&["list", "--json"]));

@@ -119,9 +119,7 @@ pub fn span(minutes: i64) -> String {
 }
 
 pub fn rfc3339(at: OffsetDateTime) -> String {
-    at.to_offset(time::UtcOffset::UTC)
-        .format(&Rfc3339)
-        .unwrap_or_else(|_| at.unix_timestamp().to_string())
+    crate::resolve::process::rfc3339_utc(at).unwrap_or_else(|| at.unix_timestamp().to_string())
 }
 
 fn read_file(path: &std::path::Path, what: &str) -> Result<String> {

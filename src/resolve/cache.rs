@@ -268,7 +268,7 @@ fn cache_time(at: OffsetDateTime) -> String {
 }
 
 fn utc_time(at: OffsetDateTime, suffix: &str) -> String {
-    let at = at.to_offset(time::UtcOffset::UTC);
+    let at = super::process::in_utc(at);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{suffix}",
         at.year(),

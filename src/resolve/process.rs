@@ -28,9 +28,14 @@ impl Credentials {
     /// The expiration as RFC 3339 in UTC, whole seconds: `2026-11-30T12:00:00Z`. `None` for a
     /// time RFC 3339 cannot write (a year outside 0000–9999).
     pub fn expiration_rfc3339(&self) -> Option<String> {
-        let at = in_utc(self.expiration?);
-        at.replace_nanosecond(0).ok()?.format(&Rfc3339).ok()
+        rfc3339_utc(self.expiration?)
     }
+}
+
+/// `at` as RFC 3339 in UTC, whole seconds: `2026-11-30T12:00:00Z`. `None` for a time RFC 3339
+/// cannot write (a year outside 0000–9999).
+pub fn rfc3339_utc(at: OffsetDateTime) -> Option<String> {
+    in_utc(at).replace_nanosecond(0).ok()?.format(&Rfc3339).ok()
 }
 
 /// `at` in UTC, never panicking: a time whose UTC form is past the largest (or before the
