@@ -21,13 +21,14 @@ function __AWSP_CMD__ --description 'Switch this shell between AWS profiles (aws
         command __AWSP_BIN__ $argv
         return $status
     end
-    __awsp_eval $argv
+    __awsp_eval __AWSP_BIN__ $argv
 end
 
-# __awsp_eval ARGS: run `awsp --wrapper fish ARGS` and source its code as described above (the
-# wrapper and the hooks).
+# __awsp_eval BIN ARGS: run `BIN --wrapper fish ARGS` and source its code as described above
+# (the wrapper and the hooks). The binary is an argument, not part of this shared function, so
+# that integrations loaded under other names (`--cmd`) each keep their own.
 function __awsp_eval --description 'awsp: run the binary for the wrapper and source its code'
-    set -l __awsp_out (command __AWSP_BIN__ --wrapper fish $argv)
+    set -l __awsp_out (command $argv[1] --wrapper fish $argv[2..-1])
     set -l __awsp_status $status
     if test $__awsp_status -ne 0; or test "$__awsp_out[1]" != '# awsp eval fish'
         set -q __awsp_out[1]; and printf '%s\n' $__awsp_out

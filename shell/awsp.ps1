@@ -13,8 +13,8 @@
 function global:__AWSP_CMD__ {
     # `awsp` alone is `awsp use`: the picker.
     if ($args.Count -eq 0) { $args = @('use') }
-    if (-not ($args.Count -gt 0 -and ('use', 'unset') -ccontains [string]$args[0])) {
-        $__awsp_bin = __awsp_bin
+    if (-not (('use', 'unset') -ccontains [string]$args[0])) {
+        $__awsp_bin = __awsp_bin __AWSP_BIN__
         if ($null -eq $__awsp_bin) { return }
         if ('doctor' -ceq [string]$args[0]) {
             & $__awsp_bin --wrapper powershell @args
@@ -23,13 +23,15 @@ function global:__AWSP_CMD__ {
         }
         return
     }
-    __awsp_eval @args
+    __awsp_eval __AWSP_BIN__ @args
 }
 
-# The binary: its absolute path, or the program of that name on PATH (not the wrapper of the
-# same name); $null, with the reason said and $LASTEXITCODE 127, when it is gone.
+# __awsp_bin BIN: the binary BIN as a path: itself when absolute, else the program of that name
+# on PATH (not the wrapper of the same name); $null, with the reason said and $LASTEXITCODE
+# 127, when it is gone. BIN is an argument so that integrations loaded under other names
+# (`--cmd`) each keep their own binary.
 function global:__awsp_bin {
-    $__awsp_bin = __AWSP_BIN__
+    $__awsp_bin = [string]$args[0]
     if (-not [System.IO.Path]::IsPathRooted($__awsp_bin)) {
         # Not this function of the same name: the program on PATH.
         $__awsp_app = Get-Command -Name $__awsp_bin -CommandType Application -ErrorAction Ignore |
@@ -44,11 +46,12 @@ function global:__awsp_bin {
     return $__awsp_bin
 }
 
-# __awsp_eval ARGS: run `awsp --wrapper powershell ARGS` and run its code as described above
+# __awsp_eval BIN ARGS: run `BIN --wrapper powershell ARGS` and run its code as described above
 # (the wrapper and the hooks).
 function global:__awsp_eval {
-    $__awsp_bin = __awsp_bin
+    $__awsp_bin = __awsp_bin $args[0]
     if ($null -eq $__awsp_bin) { return }
+    if ($args.Count -gt 1) { $args = $args[1..($args.Count - 1)] } else { $args = @() }
     # awsp prints UTF-8. Decode it as UTF-8 whatever the console's code page: read as cp1252,
     # bytes of other characters could turn into curly quotes that end a string early.
     $__awsp_encoding = [Console]::OutputEncoding

@@ -17,14 +17,14 @@ __awsp_hook_dir() {
         case $PWD/ in
         "${__awsp_root%/}"/*) ;;
         *)
-            __awsp_eval hook dir -- "$PWD" || :
+            __awsp_eval __AWSP_BIN__ hook dir -- "$PWD" || :
             return
             ;;
         esac
     fi
     while [ "$__awsp_n" -lt __AWSP_DIR_LIMIT__ ] && [ "$__awsp_d" != "$__awsp_root" ]; do
         if [ -e "$__awsp_d/.awsprofile" ] || [ -L "$__awsp_d/.awsprofile" ]; then
-            __awsp_eval hook dir -- "$PWD" || :
+            __awsp_eval __AWSP_BIN__ hook dir -- "$PWD" || :
             return
         fi
         [ "$__awsp_d" != / ] || return 0
@@ -46,7 +46,7 @@ __awsp_hook_refresh() {
     printf -v __awsp_now '%(%s)T' -1
     ((10#$__awsp_at - __awsp_now <= __AWSP_REFRESH_WINDOW__)) || return 0
     __awsp_refresh_tried=$__awsp_at
-    __awsp_eval hook refresh || :
+    __awsp_eval __AWSP_BIN__ hook refresh || :
 }
 
 # awsp-hook: any

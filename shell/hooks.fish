@@ -15,7 +15,7 @@ function __awsp_hook_dir --description 'awsp: apply the .awsprofile of this dire
     if test -n "$__awsp_root"
         set -l __awsp_prefix (string replace -r '/$' '' -- $__awsp_root)/
         if test (string sub -l (string length -- $__awsp_prefix) -- "$PWD/") != "$__awsp_prefix"
-            __awsp_eval hook dir -- $PWD
+            __awsp_eval __AWSP_BIN__ hook dir -- $PWD
             return
         end
     end
@@ -23,7 +23,7 @@ function __awsp_hook_dir --description 'awsp: apply the .awsprofile of this dire
     set -l __awsp_n 0
     while test $__awsp_n -lt __AWSP_DIR_LIMIT__; and test "$__awsp_d" != "$__awsp_root"
         if test -e "$__awsp_d/.awsprofile"; or test -L "$__awsp_d/.awsprofile"
-            __awsp_eval hook dir -- $PWD
+            __awsp_eval __AWSP_BIN__ hook dir -- $PWD
             return
         end
         test "$__awsp_d" != /; or return 0
@@ -46,7 +46,7 @@ function __awsp_hook_refresh --description 'awsp: refresh credentials about to e
     set -l __awsp_at (string replace -r '^0+(?=[0-9])' '' -- $AWSP_EXPIRATION)
     test (math --scale=0 "$__awsp_at - $__awsp_now") -le __AWSP_REFRESH_WINDOW__; or return 0
     set -g __awsp_refresh_tried $AWSP_EXPIRATION
-    __awsp_eval hook refresh
+    __awsp_eval __AWSP_BIN__ hook refresh
 end
 
 function __awsp_hook_preexec --on-event fish_preexec --description 'awsp: refresh before a command'

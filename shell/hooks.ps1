@@ -17,7 +17,7 @@ function global:__awsp_hook_dir {
     if ($__awsp_root -ne '') {
         $__awsp_prefix = $__awsp_root.TrimEnd('/', '\') + $__awsp_sep
         if (-not ($__awsp_here + $__awsp_sep).StartsWith($__awsp_prefix, [StringComparison]::Ordinal)) {
-            __awsp_eval hook dir $__awsp_here
+            __awsp_eval __AWSP_BIN__ hook dir $__awsp_here
             return
         }
     }
@@ -25,7 +25,7 @@ function global:__awsp_hook_dir {
     for ($__awsp_n = 0; $__awsp_n -lt __AWSP_DIR_LIMIT__ -and $null -ne $__awsp_d -and
         $__awsp_d -cne $__awsp_root; $__awsp_n++) {
         if (Test-Path -LiteralPath (Join-Path $__awsp_d '.awsprofile')) {
-            __awsp_eval hook dir $__awsp_here
+            __awsp_eval __AWSP_BIN__ hook dir $__awsp_here
             return
         }
         $__awsp_d = [System.IO.Path]::GetDirectoryName($__awsp_d)
@@ -42,7 +42,7 @@ function global:__awsp_hook_refresh {
     $__awsp_left = [long]$__awsp_text - [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
     if ($__awsp_left -gt __AWSP_REFRESH_WINDOW__) { return }
     $global:__awsp_refresh_tried = $__awsp_text
-    __awsp_eval hook refresh
+    __awsp_eval __AWSP_BIN__ hook refresh
 }
 
 # awsp-hook: any

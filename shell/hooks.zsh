@@ -13,12 +13,12 @@ __awsp_hook_dir() {
     typeset -g __awsp_dir_last=$PWD
     local __awsp_root=${AWSP_DIR_ROOT-} __awsp_d=$PWD __awsp_n=0
     if [[ -n $__awsp_root && $PWD/ != "${__awsp_root%/}"/* ]]; then
-        __awsp_eval hook dir -- "$PWD" || :
+        __awsp_eval __AWSP_BIN__ hook dir -- "$PWD" || :
         return
     fi
     while (( __awsp_n < __AWSP_DIR_LIMIT__ )) && [[ $__awsp_d != $__awsp_root ]]; do
         if [[ -e $__awsp_d/.awsprofile || -L $__awsp_d/.awsprofile ]]; then
-            __awsp_eval hook dir -- "$PWD" || :
+            __awsp_eval __AWSP_BIN__ hook dir -- "$PWD" || :
             return
         fi
         [[ $__awsp_d != / ]] || return 0
@@ -41,7 +41,7 @@ __awsp_hook_refresh() {
     (( ${+EPOCHSECONDS} )) || return 0
     (( 10#$__awsp_at - EPOCHSECONDS <= __AWSP_REFRESH_WINDOW__ )) || return 0
     typeset -g __awsp_refresh_tried=$__awsp_at
-    __awsp_eval hook refresh || :
+    __awsp_eval __AWSP_BIN__ hook refresh || :
 }
 
 __awsp_hook_preexec() {

@@ -13,22 +13,24 @@ __AWSP_CMD__() {
     # `awsp` alone is `awsp use`: the picker.
     [ "$#" -ne 0 ] || set -- use
     case "${1-}" in
-    use | unset) __awsp_eval "$@" ;;
+    use | unset) __awsp_eval __AWSP_BIN__ "$@" ;;
     doctor) \command __AWSP_BIN__ --wrapper __AWSP_WRAPPER_SHELL__ "$@" ;;
     *) \command __AWSP_BIN__ "$@" ;;
     esac
 }
 
-# __awsp_eval ARGS: run `awsp --wrapper SHELL ARGS` and evaluate its code as described above
-# (the wrapper and the hooks).
+# __awsp_eval BIN ARGS: run `BIN --wrapper SHELL ARGS` and evaluate its code as described above
+# (the wrapper and the hooks). The binary is an argument, not part of this shared function, so
+# that integrations loaded under other names (`--cmd`) each keep their own.
 __awsp_eval() {
     # zsh: this function's options are zsh's own, whatever the user set (ksh_arrays, ...).
     [ -z "${ZSH_VERSION-}" ] || \builtin emulate -L zsh
-    local __awsp_out __awsp_status=0
+    local __awsp_bin=$1 __awsp_out __awsp_status=0
+    shift
     # The `.` keeps trailing newlines, which command substitution would strip. (No quoted
     # string spans lines here or below: zsh's csh_junkie_quotes would reject it.)
     __awsp_out=$(
-        \command __AWSP_BIN__ --wrapper __AWSP_WRAPPER_SHELL__ "$@"
+        \command "$__awsp_bin" --wrapper __AWSP_WRAPPER_SHELL__ "$@"
         __awsp_status=$?
         \builtin printf .
         \builtin exit "$__awsp_status"

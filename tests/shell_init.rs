@@ -165,11 +165,7 @@ fn powershell_parse_check_rejects_a_broken_script() {
         "awsp",
         "/usr/local/bin/awsp",
     );
-    let broken = good.replacen(
-        "-gt 0 -and ('use', 'unset')",
-        "-gt 0 -and { ('use', 'unset')",
-        1,
-    );
+    let broken = good.replacen("(-not (('use', 'unset')", "(-not ({ ('use', 'unset')", 1);
     assert_ne!(good, broken);
     let path = dir.path().join("broken.ps1");
     std::fs::write(&path, &broken).unwrap();
@@ -178,7 +174,7 @@ fn powershell_parse_check_rejects_a_broken_script() {
     let err = common::stderr(&out);
     let line = 1 + broken
         .lines()
-        .position(|l| l.contains("-and {"))
+        .position(|l| l.contains("({ ("))
         .expect("the broken line");
     assert!(
         err.contains(&format!("{}:{line}:", path.display())) && err.contains("missing '}'"),
@@ -612,6 +608,61 @@ fn wrapper_evaluates_nothing_when_the_binary_fails() {
                 "# awsp eval {}\nexport AWSP_TEST_EVALUATED=yes\nset -gx AWSP_TEST_EVALUATED yes\nstatus=3 evaluated=\n",
                 sh.name()
             ),
+            "{sh:?}: {}",
+            common::stderr(&out)
+        );
+    }
+}
+
+/// A binary's path is put in as it is, never searched for placeholders itself.
+#[test]
+fn placeholders_in_the_binary_path_stay_text() {
+    let path = "/opt/__AWSP_CMD__/__AWSP_CLEARED_VARS__/awsp";
+    for sh in REAL {
+        let text = render(integration(sh), "awsp", path);
+        assert!(text.contains(&sh.quote(path)), "{sh:?}");
+    }
+}
+
+/// Integrations loaded under two names (`--cmd`) for two binaries: each name runs its own
+/// binary, for `use` and everything else, whichever was loaded last.
+#[test]
+fn each_cmd_name_keeps_its_own_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = |who: &str| {
+        let path = dir.path().join(format!("bin-{who}"));
+        write_executable(
+            &path,
+            &format!(
+                "#!/bin/sh\nif [ \"$1\" != --wrapper ]; then echo \"plain {who}\"; exit 0; fi\n\
+                 echo \"# awsp eval $2\"\n\
+                 if [ \"$2\" = fish ]; then echo 'set -gx WHO {who}'; else echo 'export WHO={who}'; fi\n"
+            ),
+        );
+        path.to_str().unwrap().to_string()
+    };
+    let (one, two) = (fake("one"), fake("two"));
+    for sh in REAL {
+        let mut load = String::new();
+        for (name, bin) in [("one", &one), ("two", &two)] {
+            let init = dir.path().join(format!("init-{name}.{}", ext(sh)));
+            std::fs::write(&init, render(integration(sh), name, bin)).unwrap();
+            let init = init.to_str().unwrap().to_string();
+            load.push_str(&match sh {
+                Shell::Fish => format!("source '{init}'\n"),
+                _ => format!(". '{init}'\n"),
+            });
+        }
+        let script = match sh {
+            Shell::Fish => format!("{load}one use x; echo \"WHO=$WHO\"; one list\n"),
+            _ => format!("{load}one use x; echo \"WHO=$WHO\"; one list\n"),
+        };
+        let Some(out) = run(sh, &script) else {
+            continue;
+        };
+        assert_eq!(
+            common::stdout(&out),
+            "WHO=one\nplain one\n",
             "{sh:?}: {}",
             common::stderr(&out)
         );

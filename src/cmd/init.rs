@@ -82,13 +82,34 @@ fn is_executable(path: &Path) -> bool {
     path.is_file()
 }
 
+/// The template with its placeholders filled, in one pass: a value is never searched for
+/// another placeholder (a binary's path may hold `__AWSP_CMD__`).
 fn fill(template: &str, shell: InitShell, cmd: &str, bin: &str) -> String {
     let shell = shell.shell();
-    template
-        .replace("__AWSP_CMD__", cmd)
-        .replace("__AWSP_BIN__", &shell.quote(bin))
-        .replace("__AWSP_WRAPPER_SHELL__", shell.name())
-        .replace("__AWSP_CLEARED_VARS__", &env::cleared_vars().join(" "))
+    let values = [
+        ("__AWSP_CMD__", cmd.to_string()),
+        ("__AWSP_BIN__", shell.quote(bin)),
+        ("__AWSP_WRAPPER_SHELL__", shell.name().to_string()),
+        ("__AWSP_CLEARED_VARS__", env::cleared_vars().join(" ")),
+    ];
+    let mut out = String::with_capacity(template.len() + bin.len());
+    let mut rest = template;
+    while let Some(at) = rest.find("__AWSP_") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match values.iter().find(|(name, _)| rest.starts_with(name)) {
+            Some((name, value)) => {
+                out.push_str(value);
+                rest = &rest[name.len()..];
+            }
+            None => {
+                out.push_str("__AWSP_");
+                rest = &rest["__AWSP_".len()..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The shell's hooks file; `None` for a shell that has none yet (then `--hook` is an error).
