@@ -1004,12 +1004,13 @@ fn tcsh_tab_completes_subcommands_flags_and_profiles() {
     };
     let (config, credentials) = shell_files();
     let run = Run::new();
-    let bin_dir = awsp_bin().parent().unwrap().to_path_buf();
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    // The binary off PATH, in a directory whose name a shell would split or end a quote at:
+    // the completion must run it by that path, quoted.
+    let bin_dir = run.path().join("o'neil bin");
+    std::fs::create_dir_all(&bin_dir).unwrap();
+    let bin = bin_dir.join("awsp");
+    std::fs::copy(awsp_bin(), &bin).unwrap();
+    let path = std::env::var("PATH").unwrap_or_default();
     let t = Tmux {
         tmux,
         socket: run.path().join("tmux.sock"),
@@ -1037,11 +1038,16 @@ fn tcsh_tab_completes_subcommands_flags_and_profiles() {
         .env("LC_ALL", "C.UTF-8")
         .env("AWS_CONFIG_FILE", &config)
         .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .env("AWSP_TEST_BIN", &bin)
         .stdin(Stdio::null())
         .output()
         .unwrap();
     assert!(out.status.success(), "tmux: {}", common::stderr(&out));
-    t.type_text("set prompt = '$ '; eval \"`awsp init tcsh`\"; echo loaded");
+    // (tcsh cannot keep a quote in a path through a backquote inside double quotes: the
+    // line init prints goes through a file instead.)
+    t.type_text(
+        "set prompt = '$ '; $AWSP_TEST_BIN:q init tcsh >! ~/init.line; source ~/init.line; echo loaded",
+    );
     t.key("Enter");
     t.wait_line("loaded");
     for (typed, want) in [
