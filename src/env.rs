@@ -56,6 +56,9 @@ pub const AWSP_PREVIOUS_MODE: &str = "AWSP_PREVIOUS_MODE";
 pub const AWSP_REGION: &str = "AWSP_REGION";
 /// When the exported credentials expire, in Unix seconds, for the prompt.
 pub const AWSP_EXPIRATION: &str = "AWSP_EXPIRATION";
+/// `1` when the exported credentials are an MFA session asked for with `--mfa`, so that a
+/// refresh, `use -` and leaving a tree fetch the same kind again (not the long-term keys).
+pub const AWSP_MFA: &str = "AWSP_MFA";
 pub const AWSP_VARS: &[&str] = &[
     AWSP_PROFILE,
     AWSP_MODE,
@@ -63,6 +66,7 @@ pub const AWSP_VARS: &[&str] = &[
     AWSP_PREVIOUS_MODE,
     AWSP_REGION,
     AWSP_EXPIRATION,
+    AWSP_MFA,
 ];
 
 /// The directory hook's bookkeeping (`awsp init SHELL --hook dir`): the root of the tree whose
@@ -182,11 +186,35 @@ impl Mode {
     }
 }
 
+/// How a switch is recorded to be made again (`AWSP_PREVIOUS_MODE`, `AWSP_DIR_BEFORE`): the
+/// mode, and `creds-mfa` for credentials that were an MFA session (`--mfa`).
+pub fn recorded_mode(mode: Mode, mfa: bool) -> &'static str {
+    match (mode, mfa) {
+        (Mode::Creds, true) => "creds-mfa",
+        (mode, _) => mode.name(),
+    }
+}
+
+/// The mode and whether it was an MFA session, from [`recorded_mode`]'s spelling.
+pub fn parse_recorded_mode(name: &str) -> Option<(Mode, bool)> {
+    match name {
+        "creds-mfa" => Some((Mode::Creds, true)),
+        other => Mode::from_name(other).map(|m| (m, false)),
+    }
+}
+
+/// Whether the credentials exported now are an MFA session (`AWSP_MFA`).
+pub fn active_mfa(current: &dyn Fn(&str) -> Option<String>) -> bool {
+    value(current, AWSP_MFA).is_some()
+}
+
 /// The switch to make: which profile, how, with which region and (for `Creds`) which keys.
 pub struct Target<'a> {
     pub profile: &'a str,
     pub region: Option<&'a str>,
     pub credentials: Option<&'a crate::resolve::Credentials>,
+    /// The credentials are an MFA session (`--mfa`): noted in `AWSP_MFA`.
+    pub mfa: bool,
 }
 
 /// A variable's value, where an empty one counts as unset.
@@ -228,7 +256,7 @@ fn clear_previous(change: &mut EnvChange, current: &dyn Fn(&str) -> Option<Strin
             }
         }
     }
-    for name in [AWSP_REGION, AWSP_EXPIRATION] {
+    for name in [AWSP_REGION, AWSP_EXPIRATION, AWSP_MFA] {
         if current(name).is_some() {
             change.unset(name);
         }
@@ -254,6 +282,9 @@ pub fn switch(current: &dyn Fn(&str) -> Option<String>, target: &Target<'_>) -> 
         }
         Some(creds) => {
             set_credentials(&mut change, creds);
+            if target.mfa {
+                change.set(AWSP_MFA, "1");
+            }
             Mode::Creds
         }
     };
@@ -262,7 +293,7 @@ pub fn switch(current: &dyn Fn(&str) -> Option<String>, target: &Target<'_>) -> 
     match previous {
         Some((name, mode)) => {
             change.set(AWSP_PREVIOUS, name);
-            change.set(AWSP_PREVIOUS_MODE, mode.name());
+            change.set(AWSP_PREVIOUS_MODE, recorded_mode(mode, active_mfa(current)));
         }
         None => {
             for name in [AWSP_PREVIOUS, AWSP_PREVIOUS_MODE] {
@@ -323,8 +354,9 @@ pub fn clear(current: &dyn Fn(&str) -> Option<String>) -> EnvChange {
         if value(current, AWSP_PREVIOUS).as_deref() != Some(name.as_str()) {
             change.set(AWSP_PREVIOUS, name);
         }
-        if value(current, AWSP_PREVIOUS_MODE).as_deref() != Some(mode.name()) {
-            change.set(AWSP_PREVIOUS_MODE, mode.name());
+        let recorded = recorded_mode(mode, active_mfa(current));
+        if value(current, AWSP_PREVIOUS_MODE).as_deref() != Some(recorded) {
+            change.set(AWSP_PREVIOUS_MODE, recorded);
         }
     }
     change

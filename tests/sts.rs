@@ -844,6 +844,37 @@ fn mfa_session_for_static_keys_only_with_the_flag() {
     assert!(code.contains("AWS_SESSION_TOKEN="));
     let err = failed(&w.awsp(&["creds", "base", "--mfa"]));
     assert!(err.contains("--mfa needs mfa_serial"), "{err}");
+
+    // A refresh (the prompt hook), and `use -` back to it, fetch an MFA session again, not
+    // the long-term keys; here from the cache, so no code is needed.
+    let bin = awsp_bin();
+    let bin = bin.to_str().unwrap();
+    let script = format!(
+        "eval \"$('{bin}' use mfa-user --creds --mfa)\"\n\
+         export AWSP_EXPIRATION=$(( $(date +%s) + 60 ))\n\
+         refresh=$('{bin}' --wrapper bash hook refresh) || exit\n\
+         case $refresh in '# awsp eval bash'*) eval \"$refresh\" ;; *) exit 9 ;; esac\n\
+         printf 'refreshed=%s mfa=%s\\n' \"$AWS_ACCESS_KEY_ID\" \"$AWSP_MFA\"\n\
+         eval \"$('{bin}' use base)\"\n\
+         eval \"$('{bin}' use -)\"\n\
+         printf 'back=%s mfa=%s\\n' \"$AWS_ACCESS_KEY_ID\" \"$AWSP_MFA\"\n"
+    );
+    let mut bash = Command::new("bash");
+    w.env(&mut bash);
+    let out = bash.args(["--norc", "-c", &script]).output().unwrap();
+    let text = ok(&out);
+    let session_key = session["AccessKeyId"].as_str().unwrap();
+    assert!(
+        text.contains(&format!("refreshed={session_key} mfa=1\n")),
+        "{text}{}",
+        stderr(&out)
+    );
+    assert!(
+        text.contains(&format!("back={session_key} mfa=1\n")),
+        "{text}{}",
+        stderr(&out)
+    );
+    assert_eq!(w.moto.calls("GetSessionToken").len(), 1);
 }
 
 #[test]

@@ -25,7 +25,7 @@ use crate::cmd::r#use::{emit, feedback, switch_change, switched};
 use crate::cmd::{prompt, unknown_profile};
 use crate::config::{Files, dir};
 use crate::env::{self, EnvChange, Mode, process_env, process_var};
-use crate::resolve::{FetchOptions, credentials, interaction};
+use crate::resolve::{FetchOptions, credentials_with, interaction};
 
 /// Credentials this close to their expiry (in seconds) are refreshed.
 pub const REFRESH_WINDOW_SECS: i64 = 300;
@@ -117,7 +117,10 @@ fn enter(root: &Path) -> Result<EnvChange> {
 fn remember_before(change: &mut EnvChange) {
     match env::active(&process_var) {
         Some((profile, mode)) => {
-            change.set(env::AWSP_DIR_BEFORE, mode.name());
+            change.set(
+                env::AWSP_DIR_BEFORE,
+                env::recorded_mode(mode, env::active_mfa(&process_var)),
+            );
             change.set(env::AWSP_DIR_BEFORE_PROFILE, profile);
             let ours = process_var(env::AWSP_REGION);
             match ours.filter(|r| process_var("AWS_REGION").as_ref() == Some(r)) {
@@ -139,9 +142,16 @@ fn leave() -> EnvChange {
     let before = process_var(env::AWSP_DIR_BEFORE);
     let profile = process_var(env::AWSP_DIR_BEFORE_PROFILE);
     let region = process_var(env::AWSP_DIR_BEFORE_REGION);
-    let mut change = match (before.as_deref().and_then(Mode::from_name), profile) {
-        (Some(mode), Some(profile)) => {
-            match switch_change(&profile, mode, region.as_deref(), &FetchOptions::default()) {
+    let mut change = match (
+        before.as_deref().and_then(env::parse_recorded_mode),
+        profile,
+    ) {
+        (Some((mode, mfa)), Some(profile)) => {
+            let opts = FetchOptions {
+                mfa_session: mfa,
+                ..FetchOptions::default()
+            };
+            match switch_change(&profile, mode, region.as_deref(), &opts) {
                 Ok(change) => change,
                 Err(err) => {
                     let message = format!(
@@ -187,12 +197,17 @@ fn refresh_change() -> Result<EnvChange> {
     } else {
         "they expired".to_string()
     };
+    // The same kind of credentials again: an MFA session stays one (not the long-term keys).
+    let opts = FetchOptions {
+        mfa_session: env::active_mfa(&process_var),
+        ..FetchOptions::default()
+    };
     let resolved = Files::load().and_then(|files| {
         let set = files.parse()?;
         if set.profile(&profile).is_none() {
             return Err(unknown_profile(&files, &set, &profile));
         }
-        credentials(&set, &profile)
+        credentials_with(&set, &profile, &opts)
     });
     match resolved {
         Ok(creds) => Ok(env::refresh(&process_env, &creds)),

@@ -16,12 +16,14 @@ use crate::shell::Shell;
 pub fn run(args: &UseArgs, wrapper: Option<Shell>, out: &mut Vec<u8>) -> Result<()> {
     let files = Files::load()?;
     let set = files.parse()?;
+    let mut back_to_mfa = false;
     let (name, mut mode) = if args.is_back() {
         let previous = process_var(env::AWSP_PREVIOUS)
             .ok_or_else(|| anyhow!("no previous profile to switch back to"))?;
-        let mode = process_var(env::AWSP_PREVIOUS_MODE)
-            .and_then(|m| Mode::from_name(&m))
-            .unwrap_or(Mode::Profile);
+        let (mode, mfa) = process_var(env::AWSP_PREVIOUS_MODE)
+            .and_then(|m| env::parse_recorded_mode(&m))
+            .unwrap_or((Mode::Profile, false));
+        back_to_mfa = mfa;
         (previous, mode)
     } else if args.is_pick() {
         (crate::cmd::pick::pick(&files, &set)?, Mode::Profile)
@@ -35,6 +37,10 @@ pub fn run(args: &UseArgs, wrapper: Option<Shell>, out: &mut Vec<u8>) -> Result<
         crate::resolve::interaction::forbid_prompts();
     }
     let opts = crate::cmd::fetch_options(&args.fetch, args.region.as_deref());
+    let opts = FetchOptions {
+        mfa_session: opts.mfa_session || back_to_mfa,
+        ..opts
+    };
     let change = switch_change_in(&files, &set, &name, mode, args.region.as_deref(), &opts)?;
     emit(&args.shell, wrapper, &change, out);
     if wrapper.is_some() {
@@ -162,6 +168,7 @@ pub fn switch_change_in(
             profile: profile.name(),
             region: region.filter(|r| !r.is_empty()),
             credentials: creds.as_ref(),
+            mfa: creds.is_some() && opts.mfa_session,
         },
     );
     change.validate()?;
