@@ -490,3 +490,50 @@ fn without_a_terminal_no_profile_is_a_usage_error() {
         stderr(&out)
     );
 }
+
+/// `--no-prompt` never opens the picker, also on a terminal: a usage error, nothing changed.
+#[test]
+fn no_prompt_without_a_profile_is_a_usage_error_on_a_terminal_too() {
+    let Some(pane) = Pane::start("bash") else {
+        return;
+    };
+    assert_eq!(pane.run("awsp use --no-prompt"), "S=2 P= R= K= TTY=same");
+    assert!(pane.screen().contains("--no-prompt forbids the picker"));
+}
+
+/// A paste is one batch: what it typed counts when Enter comes in the same batch, and a
+/// query longer than any row is cut, so that a long paste stays quick.
+#[test]
+fn a_pasted_query_and_enter_pick_what_was_pasted() {
+    let Some(pane) = Pane::start("bash") else {
+        return;
+    };
+    pane.open("awsp");
+    pane.count("5/5");
+    // One send: the characters and Enter arrive together.
+    let out = pane.tmux(&["send-keys", "-t", "0", "-l", "--", "prod-alice\r"]);
+    assert!(out.status.success());
+    assert_eq!(pane.result(), "S=0 P=prod-alice R=eu-central-1 K= TTY=same");
+    // 20,000 characters: cut to what can match, and the picker still answers at once.
+    pane.open("awsp");
+    pane.count("5/5");
+    let started = std::time::Instant::now();
+    for _ in 0..10 {
+        pane.type_text(&"x".repeat(2_000));
+    }
+    pane.count("0/5");
+    // Cut at 256 bytes: as many Backspaces empty it.
+    let out = pane.tmux(&["send-keys", "-t", "0", "-N", "256", "BSpace"]);
+    assert!(out.status.success());
+    pane.count("5/5");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    pane.keys(&["Escape"]);
+    assert_eq!(
+        pane.result(),
+        "S=130 P=prod-alice R=eu-central-1 K= TTY=same"
+    );
+}

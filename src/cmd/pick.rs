@@ -161,7 +161,7 @@ pub fn pick(files: &Files, set: &ProfileSet<'_>) -> Result<String> {
 }
 
 /// The usage error for `use` without a profile where the picker cannot run.
-fn usage(message: &str) -> anyhow::Error {
+pub fn usage(message: &str) -> anyhow::Error {
     use clap::CommandFactory;
     let mut cli = crate::cli::Cli::command();
     cli.build();
@@ -207,6 +207,10 @@ mod imp {
 
     /// How often the loop wakes to check for a signal or a closed terminal.
     const TICK: Duration = Duration::from_millis(50);
+    /// How long the picker waits for more of a batch of events (a paste, fast typing).
+    const BATCH_WAIT: Duration = Duration::from_millis(2);
+    /// The longest query: rows are a few dozen characters.
+    const MAX_QUERY_BYTES: usize = 256;
 
     /// Undo what [`Screen::open`] did: cursor shown, line wrap on, the normal screen back.
     const RESTORE: &[u8] = b"\x1b[?25h\x1b[?7h\x1b[?1049l";
@@ -435,6 +439,11 @@ mod imp {
                     match event::read()? {
                         Event::Key(key) => match action(key) {
                             Action::Choose => {
+                                // What was typed in the same batch counts.
+                                if self.query != query_before {
+                                    self.matches = self.filter.matches(&self.query);
+                                    self.selected = 0;
+                                }
                                 if let Some(&i) = self.matches.get(self.selected) {
                                     return Ok(i as usize);
                                 }
@@ -445,7 +454,9 @@ mod imp {
                         Event::Resize(c, l) => (cols, lines) = (c, l),
                         _ => {}
                     }
-                    if !event::poll(Duration::ZERO)? {
+                    // A short wait, not zero: crossterm's poll sees events it has buffered
+                    // only while time is left.
+                    if !event::poll(BATCH_WAIT)? {
                         break;
                     }
                 }
@@ -462,7 +473,9 @@ mod imp {
             let page = usize::from(lines).saturating_sub(2).max(1);
             let last = self.matches.len().saturating_sub(1);
             match action {
-                Action::Type(c) => self.query.push(c),
+                // Longer than any row can match: a paste cannot grow the work without end.
+                Action::Type(c) if self.query.len() < MAX_QUERY_BYTES => self.query.push(c),
+                Action::Type(_) => {}
                 Action::Erase => {
                     self.query.pop();
                 }

@@ -26,6 +26,11 @@ pub fn run(args: &UseArgs, wrapper: Option<Shell>, out: &mut Vec<u8>) -> Result<
         back_to_mfa = mfa;
         (previous, mode)
     } else if args.is_pick() {
+        if args.no_prompt {
+            return Err(crate::cmd::pick::usage(
+                "no PROFILE given, and --no-prompt forbids the picker",
+            ));
+        }
         (crate::cmd::pick::pick(&files, &set)?, Mode::Profile)
     } else {
         (args.profile().to_string(), Mode::Profile)
