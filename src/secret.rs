@@ -106,6 +106,15 @@ pub fn shown<'v>(key: &str, value: &'v str, reveal: bool) -> Cow<'v, str> {
     mask_url_password(value)
 }
 
+/// A continuation line of `parent`'s value, as it may be shown: all of it for a secret key
+/// and for a `credential_process` (its arguments), else [`shown_sub_property`].
+pub fn shown_continuation<'l>(parent: &str, line: &'l str) -> Cow<'l, str> {
+    if is_secret_key(parent) || parent.eq_ignore_ascii_case("credential_process") {
+        return Cow::Borrowed(MASK);
+    }
+    shown_sub_property(parent, line)
+}
+
 /// One line of a multi-line value: `name = value` with the value masked when `parent.name`
 /// is secret (and a URL's password in any case).
 pub fn shown_sub_property<'l>(parent: &str, line: &'l str) -> Cow<'l, str> {

@@ -909,6 +909,19 @@ fn get_prints_the_effective_value_masked() {
     );
     let out = aws.run(&["config", "get", "dev-bob", "nothing_here"], None);
     assert!(!out.status.success());
+    // What a terminal would act on is escaped, as `show` does.
+    let mut text = std::fs::read_to_string(&aws.config).unwrap();
+    text.push_str("\n[profile hostile]\nnote = a\u{1b}]0;pwn\u{7}b\n");
+    std::fs::write(&aws.config, text).unwrap();
+    let shown = get(&["config", "get", "hostile", "note"]);
+    assert!(
+        !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+        "{shown:?}"
+    );
+    assert!(
+        shown.starts_with('a') && shown.ends_with("b\n"),
+        "{shown:?}"
+    );
     aws.ok(
         &[
             "config",
@@ -1519,4 +1532,61 @@ fn dry_run_escapes_control_characters_from_the_files() {
         "{text:?}"
     );
     assert!(text.contains(" note = \\e]0;owned\\x07\n"), "{text:?}");
+}
+
+/// The config and credentials files named through a symlinked directory are one file: said at
+/// once, not after waiting for a lock held by this very process.
+#[test]
+fn the_same_file_under_two_names_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("a")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("a"), dir.path().join("b")).unwrap();
+    let file = dir.path().join("a/f");
+    std::fs::write(&file, "[p]\naws_access_key_id = AKIDEXAMPLE\n").unwrap();
+    let before = std::fs::read(&file).unwrap();
+    let mut cmd = awsp_cmd(Some(&file), Some(&dir.path().join("b/f")));
+    let started = std::time::Instant::now();
+    let out = cmd
+        .env("HOME", dir.path())
+        .env("AWSP_LOCK_TIMEOUT", "30")
+        .args(["rm", "p", "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("are the same file"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+}
+
+/// The diff's context lines follow the same rule: a continued credential_process's
+/// arguments and a commented-out old key are masked too.
+#[test]
+fn dry_run_context_masks_continued_arguments_and_commented_out_keys() {
+    let aws = Aws::new(None, None);
+    std::fs::write(
+        &aws.config,
+        "[profile a]\ncredential_process = /usr/bin/get-creds\n  --token hunter2\n\
+         # aws_secret_access_key = OLDSECRET\noutput = json\n",
+    )
+    .unwrap();
+    let out = aws.run(&["config", "set", "a", "output", "text", "--dry-run"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let diff = stdout(&out);
+    assert!(diff.contains("+output = text"), "{diff}");
+    assert!(
+        diff.contains(" credential_process = /usr/bin/get-creds"),
+        "{diff}"
+    );
+    assert!(diff.contains("   ********"), "{diff}");
+    assert!(
+        diff.contains(" # aws_secret_access_key = ********"),
+        "{diff}"
+    );
+    for secret in ["hunter2", "OLDSECRET"] {
+        assert!(!diff.contains(secret), "{diff}");
+    }
 }

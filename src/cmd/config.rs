@@ -1,8 +1,6 @@
 //! `awsp config set|get|unset PROFILE KEY [VALUE]`: one setting, as `aws configure set` files
 //! it: the three credential keys in the credentials file, everything else in the config file.
 
-use std::io::Write;
-
 use anyhow::{Result, anyhow, bail};
 
 use crate::cli::{ConfigAction, ConfigArgs};
@@ -112,7 +110,9 @@ pub fn run(args: &ConfigArgs, out: &mut Vec<u8>) -> Result<()> {
             let setting = section
                 .setting(&key)
                 .ok_or_else(|| anyhow!("profile '{profile}' has no setting {key}"))?;
-            writeln!(out, "{}", shown(&key, &setting.value, *reveal))?;
+            // What a terminal would act on is escaped, as `show` does.
+            let value = shown(&key, &setting.value, *reveal);
+            crate::cmd::human(out, format!("{value}\n").as_bytes());
             Ok(())
         }
     }

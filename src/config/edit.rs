@@ -620,7 +620,7 @@ impl<'t> Editor<'t> {
 /// arguments of a `credential_process`, the secret lines of a sub-property block, a URL's
 /// password. The result has one entry per line, terminators removed.
 pub fn masked_lines(text: &str) -> Vec<Cow<'_, str>> {
-    use crate::secret::{MASK, is_secret_key, shown, shown_sub_property};
+    use crate::secret::{shown, shown_continuation};
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut parent: Option<String> = None;
     let replaced = |content: &str, start: usize, end: usize, value: Cow<'_, str>| {
@@ -630,6 +630,17 @@ pub fn masked_lines(text: &str) -> Vec<Cow<'_, str>> {
             Some(format!("{}{value}{}", &content[..start], &content[end..]))
         }
     };
+    // `key = value` masked by the rule: a secret to the end of the line (what follows may be a
+    // comment, or part of the secret for a reader that takes no inline comments).
+    let property = |content: &str, key: &str| match value_span(content) {
+        Some((start, end)) if end > start && crate::secret::is_secret_key(key) => {
+            Some(format!("{}{}", &content[..start], crate::secret::MASK))
+        }
+        Some((start, end)) if end > start => {
+            replaced(content, start, end, shown(key, &content[start..end], false))
+        }
+        _ => None,
+    };
     split_lines(text)
         .iter()
         .map(|l| {
@@ -637,28 +648,17 @@ pub fn masked_lines(text: &str) -> Vec<Cow<'_, str>> {
             let masked = match kind_of_line(content) {
                 LineKind::Property => {
                     parent = parse::property_of(content).map(|(k, _)| k.to_ascii_lowercase());
-                    match (&parent, value_span(content)) {
-                        // To the end of the line: what follows may be a comment, or part of
-                        // the secret for a reader that takes no inline comments.
-                        (Some(key), Some((start, end))) if end > start && is_secret_key(key) => {
-                            Some(format!("{}{MASK}", &content[..start]))
-                        }
-                        (Some(key), Some((start, end))) if end > start => {
-                            replaced(content, start, end, shown(key, &content[start..end], false))
-                        }
-                        _ => None,
-                    }
+                    parent.as_deref().and_then(|key| property(content, key))
                 }
                 LineKind::Continuation => match &parent {
                     Some(key) => {
                         let start = content.len() - content.trim_start_matches([' ', '\t']).len();
-                        let line = &content[start..];
-                        let value = if is_secret_key(key) {
-                            Cow::Borrowed(MASK)
-                        } else {
-                            shown_sub_property(key, line)
-                        };
-                        replaced(content, start, content.len(), value)
+                        replaced(
+                            content,
+                            start,
+                            content.len(),
+                            shown_continuation(key, &content[start..]),
+                        )
                     }
                     None => None,
                 },
@@ -666,7 +666,19 @@ pub fn masked_lines(text: &str) -> Vec<Cow<'_, str>> {
                     parent = None;
                     None
                 }
-                _ => None,
+                // A commented-out setting (`# aws_secret_access_key = OLD`) is masked as the
+                // setting would be: old keys are often still valid.
+                LineKind::Blank => {
+                    let body = content.trim_start_matches(['#', ';']);
+                    let at = content.len() - body.len();
+                    let start = at + (body.len() - body.trim_start_matches([' ', '\t']).len());
+                    let rest = &content[start..];
+                    match parse::property_of(rest) {
+                        Some((key, _)) if at > 0 => property(rest, &key.to_ascii_lowercase())
+                            .map(|masked| format!("{}{masked}", &content[..start])),
+                        _ => None,
+                    }
+                }
             };
             masked.map_or(Cow::Borrowed(content), Cow::Owned)
         })
@@ -840,13 +852,16 @@ pub fn update(
     }
     // One order for everyone (by resolved path), so two writers of both files never deadlock.
     order.sort_by(|&a, &b| resolved[a].cmp(&resolved[b]));
-    for w in order.windows(2) {
-        if resolved[w[0]] == resolved[w[1]] {
-            bail!(
-                "{} and {} are the same file",
-                files[w[0]].display,
-                files[w[1]].display
-            );
+    // The same file also through a symlinked directory: by device and inode.
+    for (i, a) in resolved.iter().enumerate() {
+        for (j, b) in resolved.iter().enumerate().skip(i + 1) {
+            if a == b || super::same_file(a, b) {
+                bail!(
+                    "{} and {} are the same file",
+                    files[i].display,
+                    files[j].display
+                );
+            }
         }
     }
     let mut locked: Vec<Option<Locked>> = (0..files.len()).map(|_| None).collect();
@@ -1149,6 +1164,25 @@ mod tests {
                 "s3 =",
                 "  aws_secret_access_key = ********",
                 "  max_concurrent_requests = 20"
+            ]
+        );
+    }
+
+    #[test]
+    fn masked_lines_hide_continued_arguments_and_commented_out_secrets() {
+        let text = "[profile p]\ncredential_process = /bin/get\n  --token hunter2\n\
+                    # aws_secret_access_key = OLDSECRET\n;aws_session_token=OLDTOKEN\n\
+                    # just a comment = fine\n";
+        let lines = masked_lines(text);
+        assert_eq!(
+            lines,
+            [
+                "[profile p]",
+                "credential_process = /bin/get",
+                "  ********",
+                "# aws_secret_access_key = ********",
+                ";aws_session_token=********",
+                "# just a comment = fine"
             ]
         );
     }
