@@ -1590,3 +1590,47 @@ fn dry_run_context_masks_continued_arguments_and_commented_out_keys() {
         assert!(!diff.contains(secret), "{diff}");
     }
 }
+
+/// `add`'s secret prompt: not echoed, bounded, and Ctrl-C at it leaves the terminal as it was
+/// and the files untouched (run on a pseudo-terminal, tests/tools/pty_run.py).
+#[test]
+fn the_secret_prompt_hides_the_answer_and_restores_the_terminal() {
+    let Some(python) = require_venv_python() else {
+        return;
+    };
+    let aws = Aws::new(None, None);
+    let pty = |answer: &str| -> serde_json::Value {
+        let mut cmd = Command::new(&python);
+        cmd.arg(common::repo_root().join("tests/tools/pty_run.py"))
+            .args(["AWS Secret Access Key: ", answer, "--"])
+            .arg(common::awsp_bin())
+            .args(["add", "p", "--access-key-id", "AKIDEXAMPLE"])
+            .args(["--region", "eu-west-1", "--output", "json"]);
+        common::clean_env(&mut cmd, Some(&aws.config), Some(&aws.credentials));
+        cmd.env("HOME", aws.dir.path());
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "pty_run.py: {}", stderr(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let run = pty("^C");
+    assert_eq!(run["rc"], -2, "killed by SIGINT: {run}");
+    assert_eq!(run["echo"], true, "{run}");
+    assert!(
+        !aws.credentials.exists()
+            || std::fs::read_to_string(&aws.credentials)
+                .unwrap()
+                .is_empty()
+    );
+    let run = pty("s3cr3tVALUE");
+    assert_eq!(run["rc"], 0, "{run}");
+    assert_eq!(run["echo"], true, "{run}");
+    assert!(
+        !run["tty"].as_str().unwrap().contains("s3cr3tVALUE"),
+        "{run}"
+    );
+    let text = std::fs::read_to_string(&aws.credentials).unwrap();
+    assert!(
+        text.contains("aws_secret_access_key = s3cr3tVALUE"),
+        "{text}"
+    );
+}

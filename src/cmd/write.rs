@@ -3,7 +3,7 @@
 //! secrets masked, and questions on the terminal.
 
 use std::cell::OnceCell;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -217,10 +217,10 @@ pub fn write_diff(out: &mut Vec<u8>, display: &str, old: &str, new: &str) -> Res
     Ok(())
 }
 
-/// The terminal, for questions: `/dev/tty`, never stdout (stdout may be captured).
-pub struct Terminal {
-    tty: std::fs::File,
-}
+/// The terminal, for questions: `/dev/tty`, never stdout (stdout may be captured). Every
+/// question goes through [`crate::terminal::ask`]: bounded in time and length, the terminal's
+/// settings restored whatever happens.
+pub struct Terminal;
 
 impl Terminal {
     /// `None` when there is no terminal to ask on.
@@ -230,28 +230,17 @@ impl Terminal {
             .write(true)
             .open("/dev/tty")
             .ok()
-            .map(|tty| Terminal { tty })
+            .map(|_| Terminal)
     }
 
     /// Ask a question and read one line (at most 4 KiB), without its newline.
     pub fn ask(&mut self, prompt: &str) -> Result<String> {
-        self.tty
-            .write_all(prompt.as_bytes())
-            .and_then(|()| self.tty.flush())
-            .context("could not write to the terminal")?;
-        let mut line = String::new();
-        BufReader::new((&self.tty).take(4096))
-            .read_line(&mut line)
-            .context("could not read from the terminal")?;
-        if line.is_empty() {
-            bail!("cancelled (end of input on the terminal)");
-        }
-        Ok(line.trim_end_matches(['\n', '\r']).to_string())
+        crate::terminal::ask(prompt, false, 4096).map_err(|e| anyhow!("cancelled ({e})"))
     }
 
-    /// Ask for a secret; what is typed is not echoed.
+    /// Ask for a secret (at most 4 KiB); what is typed is not echoed.
     pub fn ask_secret(&mut self, prompt: &str) -> Result<String> {
-        rpassword::prompt_password(prompt).context("could not read from the terminal")
+        crate::terminal::ask(prompt, true, 4096).map_err(|e| anyhow!("cancelled ({e})"))
     }
 
     /// A yes/no question; only `y` or `yes` is yes.
