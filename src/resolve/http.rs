@@ -20,11 +20,6 @@ const RESPONSE_TIMEOUT: Duration = Duration::from_secs(5);
 /// Attempts for throttling and 5xx answers, and the pause before each retry.
 const ATTEMPTS: u32 = 3;
 const BACKOFF: Duration = Duration::from_millis(200);
-/// No retry starts after this much time.
-const RETRY_DEADLINE: Duration = Duration::from_secs(4);
-/// The whole call, retries included, ends within this (each attempt gets what is left), so
-/// that a dead or trickling endpoint fails within 10 s.
-const CALL_BUDGET: Duration = Duration::from_millis(9500);
 /// AWS answers for credentials are a few KiB.
 const MAX_BODY: u64 = 1024 * 1024;
 
@@ -137,7 +132,7 @@ impl Http {
             let pause = BACKOFF * 2u32.pow(attempt - 1);
             // A retry needs time for the pause and for an answer.
             let room = budget.saturating_sub(started.elapsed()) > pause + Duration::from_secs(1);
-            if !retry || attempt >= self.attempts || started.elapsed() > RETRY_DEADLINE || !room {
+            if !retry || attempt >= self.attempts || !room {
                 return reply;
             }
             std::thread::sleep(pause);
@@ -235,9 +230,11 @@ impl Http {
         Ok(agent)
     }
 
-    /// The time one call may take: the full attempt's limits, at most `CALL_BUDGET`.
+    /// The time one call may take, retries included (each attempt gets what is left): what
+    /// one attempt may take, connect plus answer, so that a dead or trickling endpoint fails
+    /// within 10 s (8 s; 3 s for the metadata services).
     fn call_budget(&self) -> Duration {
-        (self.connect_timeout + self.response_timeout).min(CALL_BUDGET)
+        self.connect_timeout + self.response_timeout
     }
 
     fn config(
@@ -263,7 +260,15 @@ impl Http {
                     self.response_timeout.as_secs(),
                     self.call_budget().as_secs()
                 ),
-                connected: !matches!(kind, ureq::Timeout::Connect | ureq::Timeout::Resolve),
+                // Only a phase after the connection: the call's overall limit can also end
+                // a connect.
+                connected: matches!(
+                    kind,
+                    ureq::Timeout::SendRequest
+                        | ureq::Timeout::SendBody
+                        | ureq::Timeout::RecvResponse
+                        | ureq::Timeout::RecvBody
+                ),
             }),
             ureq::Error::Io(e) => anyhow!("could not connect to {shown}: {e}"),
             ureq::Error::HostNotFound => anyhow!("could not connect to {shown}: host not found"),

@@ -41,8 +41,10 @@ pub fn credentials(
         bail!("the instance metadata service is disabled (AWS_EC2_METADATA_DISABLED=true)");
     }
     let base = endpoint(profile, env);
+    // In messages without user:password, path or query.
+    let shown = super::http::shown_url(&base);
     let not_here = |e: anyhow::Error| {
-        anyhow!("the instance metadata service at {base} did not answer (not on EC2?): {e:#}")
+        anyhow!("the instance metadata service at {shown} did not answer (not on EC2?): {e:#}")
     };
     let http = Http::metadata();
     let v1_disabled = env("AWS_EC2_METADATA_V1_DISABLED")
@@ -75,7 +77,7 @@ pub fn credentials(
         ),
         Ok(reply) if (403..=405).contains(&reply.status) => None,
         Ok(reply) => bail!(
-            "the instance metadata service at {base} refused a session token (HTTP status {})",
+            "the instance metadata service at {shown} refused a session token (HTTP status {})",
             reply.status
         ),
         Err(e) if e.downcast_ref::<TimedOut>().is_some_and(|t| t.connected) => None,
@@ -83,7 +85,7 @@ pub fn credentials(
     };
     if token.is_none() && v1_disabled {
         bail!(
-            "the instance metadata service at {base} gave no session token, and IMDSv1 is disabled (ec2_metadata_v1_disabled)"
+            "the instance metadata service at {shown} gave no session token, and IMDSv1 is disabled (ec2_metadata_v1_disabled)"
         );
     }
     let headers: Vec<(String, String)> = token

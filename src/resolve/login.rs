@@ -10,7 +10,9 @@ use time::OffsetDateTime;
 
 use super::cache::{parse_expiration, zulu_time};
 use super::http::Http;
-use super::sso::{SsoConfig, ok_or_aws, post_json, token_dir, token_key, write_token};
+use super::sso::{
+    Client, SsoConfig, ok_or_aws, post_json, token_dir, token_entry, token_key, write_token,
+};
 
 /// The longest wait between two polls of CreateToken, whatever the server asks for.
 const MAX_POLL_INTERVAL_SECS: u64 = 60;
@@ -101,39 +103,18 @@ pub fn login(cfg: &SsoConfig, prompt: &Prompt) -> Result<std::path::PathBuf> {
                 "the sign-in expired before it was approved; run `awsp login {}` again",
                 cfg.profile
             ),
-            Err((code, message)) if message.is_empty() => bail!("SSO OIDC CreateToken: {code}"),
-            Err((code, message)) => bail!("SSO OIDC CreateToken: {code}: {message}"),
+            Err(aws) => {
+                ok_or_aws(Err(aws)).context("SSO OIDC CreateToken")?;
+            }
         }
     };
-    let access = token
-        .get("accessToken")
-        .and_then(Value::as_str)
-        .ok_or_else(|| anyhow!("SSO OIDC CreateToken sent no accessToken"))?;
-    let expires_in = token
-        .get("expiresIn")
-        .and_then(Value::as_i64)
-        .ok_or_else(|| anyhow!("SSO OIDC CreateToken sent no expiresIn"))?;
-    let now = OffsetDateTime::now_utc();
-    let mut entry = Map::new();
-    entry.insert("startUrl".into(), json!(cfg.start_url));
-    entry.insert("region".into(), json!(cfg.region));
-    entry.insert("accessToken".into(), json!(access));
-    entry.insert(
-        "expiresAt".into(),
-        json!(zulu_time(
-            now.checked_add(time::Duration::seconds(expires_in))
-                .ok_or_else(|| anyhow!("SSO OIDC CreateToken sent an unusable expiresIn"))?
-        )),
-    );
-    entry.insert("clientId".into(), json!(client_id));
-    entry.insert("clientSecret".into(), json!(client_secret));
-    entry.insert(
-        "registrationExpiresAt".into(),
-        json!(zulu_time(registration_expires)),
-    );
-    if let Some(refresh) = token.get("refreshToken").and_then(Value::as_str) {
-        entry.insert("refreshToken".into(), json!(refresh));
-    }
+    let registration_expires_at = zulu_time(registration_expires);
+    let client = Client {
+        id: &client_id,
+        secret: &client_secret,
+        registration_expires_at: &registration_expires_at,
+    };
+    let entry = token_entry(cfg, &token, &client, None, OffsetDateTime::now_utc())?;
     write_token(cfg, &entry)?;
     cfg.token_path()
         .ok_or_else(|| anyhow!("no home directory for ~/.aws/sso/cache"))

@@ -133,10 +133,7 @@ pub fn walk_in(
             .filter_map(|h| h.params.serial_number.as_deref())
             .nth(usize::from(session.mfa_token.is_some()))
             .unwrap_or("?");
-        super::interaction::check_may_prompt(&format!("an MFA code for {serial}"))?;
-        bail!(
-            "an MFA code for {serial} is needed: pass --mfa-token CODE (there is no terminal to ask on)"
-        );
+        return Err(no_terminal_for(serial));
     }
     let mut creds = match cached {
         Some(creds) => creds,
@@ -341,10 +338,7 @@ fn mfa_session(session: &mut Session, set: &ProfileSet<'_>, base: &Step) -> Resu
         return Ok(hit);
     }
     if session.mfa_token.is_none() && !has_terminal() {
-        super::interaction::check_may_prompt(&format!("an MFA code for {serial}"))?;
-        bail!(
-            "an MFA code for {serial} is needed: pass --mfa-token CODE (there is no terminal to ask on)"
-        );
+        return Err(no_terminal_for(serial));
     }
     let code = mfa_code(session, serial)?;
     let result = sts::get_session_token(
@@ -474,6 +468,16 @@ pub fn credentials_of(result: &CredentialsResult) -> Result<Credentials> {
             .as_ref()
             .and_then(|u| cache::account_of_arn(&u.arn)),
     })
+}
+
+/// Why an MFA code for `serial` cannot be had: prompts forbidden (`NeedsUser`), or no terminal.
+fn no_terminal_for(serial: &str) -> anyhow::Error {
+    match super::interaction::check_may_prompt(&format!("an MFA code for {serial}")) {
+        Err(needs) => needs.into(),
+        Ok(()) => anyhow!(
+            "an MFA code for {serial} is needed: pass --mfa-token CODE (there is no terminal to ask on)"
+        ),
+    }
 }
 
 /// The MFA code: `--mfa-token` (once; a code is good for one call), else asked on the terminal.

@@ -268,34 +268,63 @@ fn refresh(
     )
     .context("SSO OIDC CreateToken (refresh)")?;
     let answer = ok_or_aws(answer)?;
+    let client = Client {
+        id: field("clientId"),
+        secret: field("clientSecret"),
+        registration_expires_at: field("registrationExpiresAt"),
+    };
+    token_entry(cfg, &answer, &client, Some(field("refreshToken")), now)
+}
+
+/// The client registration a token entry records.
+pub struct Client<'a> {
+    pub id: &'a str,
+    pub secret: &'a str,
+    /// As the entry spells it (`...Z`).
+    pub registration_expires_at: &'a str,
+}
+
+/// The longest token lifetime taken from CreateToken's expiresIn (the portal's are hours).
+const MAX_TOKEN_SECS: i64 = 90 * 24 * 3600;
+
+/// The token cache entry, in the shape `aws sso login` writes, from a CreateToken answer (a
+/// sign-in or a refresh): the refresh token it sent, else `old_refresh`.
+pub fn token_entry(
+    cfg: &SsoConfig,
+    answer: &Map<String, Value>,
+    client: &Client<'_>,
+    old_refresh: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<Map<String, Value>> {
     let access = answer
         .get("accessToken")
         .and_then(Value::as_str)
-        .ok_or_else(|| anyhow!("SSO OIDC sent no accessToken"))?;
-    let expires_in = answer
+        .ok_or_else(|| anyhow!("SSO OIDC CreateToken sent no accessToken"))?;
+    let expires = answer
         .get("expiresIn")
         .and_then(Value::as_i64)
-        .ok_or_else(|| anyhow!("SSO OIDC sent no expiresIn"))?;
-    let mut new = Map::new();
-    new.insert("startUrl".into(), json!(cfg.start_url));
-    new.insert("region".into(), json!(cfg.region));
-    new.insert("accessToken".into(), json!(access));
-    new.insert(
-        "expiresAt".into(),
-        json!(zulu_time(
-            now.checked_add(time::Duration::seconds(expires_in))
-                .ok_or_else(|| anyhow!("SSO OIDC sent an unusable expiresIn"))?
-        )),
+        .filter(|s| (1..=MAX_TOKEN_SECS).contains(s))
+        .and_then(|s| now.checked_add(time::Duration::seconds(s)))
+        .ok_or_else(|| anyhow!("SSO OIDC CreateToken sent no usable expiresIn"))?;
+    let mut entry = Map::new();
+    entry.insert("startUrl".into(), json!(cfg.start_url));
+    entry.insert("region".into(), json!(cfg.region));
+    entry.insert("accessToken".into(), json!(access));
+    entry.insert("expiresAt".into(), json!(zulu_time(expires)));
+    entry.insert("clientId".into(), json!(client.id));
+    entry.insert("clientSecret".into(), json!(client.secret));
+    entry.insert(
+        "registrationExpiresAt".into(),
+        json!(client.registration_expires_at),
     );
-    for k in ["clientId", "clientSecret", "registrationExpiresAt"] {
-        new.insert(k.into(), json!(field(k)));
-    }
-    let refresh_token = answer
+    let refresh = answer
         .get("refreshToken")
         .and_then(Value::as_str)
-        .unwrap_or(field("refreshToken"));
-    new.insert("refreshToken".into(), json!(refresh_token));
-    Ok(new)
+        .or(old_refresh);
+    if let Some(refresh) = refresh {
+        entry.insert("refreshToken".into(), json!(refresh));
+    }
+    Ok(entry)
 }
 
 /// Write a token cache entry (0600 in a 0700 directory, atomically).
