@@ -35,7 +35,7 @@ fn run(cli: &Cli, out: &mut Vec<u8>) -> anyhow::Result<Option<i32>> {
         Command::Config(args) => cmd::config::run(args, out)?,
         Command::Import(args) => cmd::import::run(args, out)?,
         Command::Add(args) => cmd::add::run(args, out)?,
-        Command::Rm(args) => return cmd::rm::run(args, out),
+        Command::Rm(args) => cmd::rm::run(args, out)?,
         Command::Rename(args) => cmd::rename::run(args, out)?,
     }
     Ok(None)

@@ -31,6 +31,12 @@ impl SignalGuard {
                 libc::sigemptyset(&mut action.sa_mask);
                 action.sa_flags = 0; // no SA_RESTART: a blocking poll returns EINTR at once
                 let mut old: libc::sigaction = std::mem::zeroed();
+                // A signal the caller ignores (`nohup`: SIGHUP) stays ignored.
+                if libc::sigaction(signal, std::ptr::null(), &mut old) != 0
+                    || old.sa_sigaction == libc::SIG_IGN
+                {
+                    continue;
+                }
                 if libc::sigaction(signal, &action, &mut old) == 0 {
                     previous.push((signal, old));
                 }

@@ -605,3 +605,42 @@ fn a_fifo_as_a_token_file_is_refused_at_once() {
     assert!(line.contains("not a regular file"), "{line}");
     assert!(run.elapsed < Duration::from_secs(10));
 }
+
+/// A signal the caller ignores stays ignored while a credential_process runs (`nohup`: a
+/// hangup must not end awsp, nor its child).
+#[test]
+fn an_ignored_hangup_stays_ignored() {
+    let h = helpers(&[(
+        "slow",
+        &format!("echo $$ > \"$TMPDIR_HELPERS/pid\"; sleep 1; printf '%s' '{VALID_JSON}'"),
+    )]);
+    // awsp's clean environment, for `sh`, which runs it with SIGHUP ignored (`trap '' HUP`
+    // is inherited through exec, as under nohup).
+    let cmd = h.cmd(&[]);
+    let envs: Vec<_> = cmd
+        .get_envs()
+        .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned())))
+        .collect();
+    let shell = Command::new("sh")
+        .arg("-c")
+        .arg("trap '' HUP; exec \"$0\" creds slow")
+        .arg(common::awsp_bin())
+        .env_clear()
+        .envs(envs)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_pid(&h.path("pid"));
+    // SAFETY: a plain kill of our own child.
+    unsafe { libc::kill(shell.id() as i32, libc::SIGHUP) };
+    let out = shell.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("AKIDROBUST"));
+}

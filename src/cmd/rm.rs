@@ -9,10 +9,7 @@ use crate::cmd::write::{Snapshot, Terminal, peek, transaction};
 use crate::config::FileKind;
 use crate::config::edit::Target;
 
-/// The exit status when the user says no.
-const CANCELLED: i32 = 130;
-
-pub fn run(args: &RmArgs, out: &mut Vec<u8>) -> Result<Option<i32>> {
+pub fn run(args: &RmArgs, out: &mut Vec<u8>) -> Result<()> {
     let name = args.profile.as_str();
     check(&peek()?, name, args.force)?;
     if !args.yes && !args.dry_run.dry_run {
@@ -22,8 +19,7 @@ pub fn run(args: &RmArgs, out: &mut Vec<u8>) -> Result<Option<i32>> {
         if !tty.confirm(&format!(
             "Remove profile '{name}' from the config and credentials files?"
         ))? {
-            crate::errln!("awsp: cancelled; nothing removed");
-            return Ok(Some(CANCELLED));
+            return Err(crate::Cancelled("cancelled; nothing removed".into()).into());
         }
     }
     let both = [FileKind::Config, FileKind::Credentials];
@@ -40,7 +36,7 @@ pub fn run(args: &RmArgs, out: &mut Vec<u8>) -> Result<Option<i32>> {
     if !args.dry_run.dry_run {
         crate::errln!("awsp: removed profile '{name}'");
     }
-    Ok(None)
+    Ok(())
 }
 
 /// The profile exists, and (unless `force`) no other profile names it as its source.

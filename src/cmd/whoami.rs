@@ -92,16 +92,16 @@ pub fn run(args: &WhoamiArgs, out: &mut Vec<u8>) -> Result<()> {
             },
         )?;
     } else {
+        // STS's answer is text from the network: escaped for the terminal, as every listing.
+        let mut text = String::new();
         if let Some(p) = profile {
-            out.extend_from_slice(format!("profile  {p}\n").as_bytes());
+            text.push_str(&format!("profile  {p}\n"));
         }
-        out.extend_from_slice(
-            format!(
-                "account  {}\narn      {}\nuser_id  {}\n",
-                who.account, who.arn, who.user_id
-            )
-            .as_bytes(),
-        );
+        text.push_str(&format!(
+            "account  {}\narn      {}\nuser_id  {}\n",
+            who.account, who.arn, who.user_id
+        ));
+        crate::cmd::human(out, text.as_bytes());
     }
     Ok(())
 }

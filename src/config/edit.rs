@@ -756,7 +756,7 @@ pub fn temp_path(resolved: &Path) -> PathBuf {
 /// `flock(LOCK_EX | LOCK_NB)`: `Ok(false)` when another process holds the lock. (std's
 /// `File::try_lock` does this from Rust 1.89; awsp supports 1.85.) The kernel releases the
 /// lock when the holder exits, also on `kill -9`, so a lock file is never stale.
-pub fn try_lock(file: &File) -> std::io::Result<bool> {
+fn try_lock(file: &File) -> std::io::Result<bool> {
     loop {
         // SAFETY: flock only reads the descriptor number, which `file` keeps open.
         let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
@@ -769,6 +769,21 @@ pub fn try_lock(file: &File) -> std::io::Result<bool> {
             Some(libc::EINTR) => continue,
             _ => return Err(err),
         }
+    }
+}
+
+/// An exclusive `flock` on `file`, waiting at most `wait`: `Ok(false)` when another process
+/// still holds it then. The one wait of every lock awsp takes (file writes, cache refreshes).
+pub fn lock_within(file: &File, wait: Duration) -> std::io::Result<bool> {
+    let deadline = Instant::now() + wait;
+    loop {
+        if try_lock(file)? {
+            return Ok(true);
+        }
+        if Instant::now() >= deadline {
+            return Ok(false);
+        }
+        std::thread::sleep(Duration::from_millis(5));
     }
 }
 
@@ -805,24 +820,14 @@ fn lock(file: &FileRef, wait: Duration) -> Result<Locked> {
         .mode(0o600)
         .open(&lock_path)
         .with_context(|| format!("could not open the lock file {lock_name}"))?;
-    let deadline = Instant::now() + wait;
-    loop {
-        match try_lock(&lock) {
-            Ok(true) => break,
-            Ok(false) => {
-                if Instant::now() >= deadline {
-                    bail!(
-                        "could not lock {lock_name} within {} s: another process (another awsp?) is writing {}",
-                        wait.as_secs_f64(),
-                        file.display
-                    );
-                }
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            Err(e) => {
-                return Err(e).with_context(|| format!("could not lock {lock_name}"));
-            }
-        }
+    match lock_within(&lock, wait) {
+        Ok(true) => {}
+        Ok(false) => bail!(
+            "could not lock {lock_name} within {} s: another process (another awsp?) is writing {}",
+            wait.as_secs_f64(),
+            file.display
+        ),
+        Err(e) => return Err(e).with_context(|| format!("could not lock {lock_name}")),
     }
     Ok(Locked {
         file: file.clone(),

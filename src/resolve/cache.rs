@@ -316,15 +316,9 @@ pub fn refresh_lock(path: &Path) -> Option<std::fs::File> {
     if !file.metadata().ok()?.is_file() {
         return None;
     }
-    let deadline = std::time::Instant::now() + REFRESH_LOCK_WAIT;
-    loop {
-        match crate::config::edit::try_lock(&file) {
-            Ok(true) => return Some(file),
-            Ok(false) if std::time::Instant::now() < deadline => {
-                std::thread::sleep(std::time::Duration::from_millis(10));
-            }
-            _ => return None,
-        }
+    match crate::config::edit::lock_within(&file, REFRESH_LOCK_WAIT) {
+        Ok(true) => Some(file),
+        _ => None,
     }
 }
 
