@@ -91,6 +91,7 @@ impl World {
         std::fs::write(self.path("count"), "").unwrap();
         let mut cmd = Command::new(tool);
         self.env(&mut cmd, config, credentials);
+        common::no_tty(&mut cmd);
         Some(cmd.args(args).output().unwrap())
     }
 
@@ -553,13 +554,23 @@ fn no_prompt_runs_the_process_without_the_terminal() {
         format!("[profile p]\ncredential_process = {}\n", process.display()),
     )
     .unwrap();
-    let out = awsp_cmd(Some(&config), None)
-        .args(["use", "p", "--creds", "--no-prompt"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", common::stderr(&out));
-    assert_eq!(common::stderr(&out), "");
-    assert!(common::stdout(&out).contains("AKIDX"));
+    // On a terminal (tests/tools/pty_run.py) and with a line on its stdin, so that the
+    // process could read either, were they passed on.
+    let Some(python) = require_venv_python() else {
+        return;
+    };
+    let mut cmd = Command::new(&python);
+    cmd.arg(common::repo_root().join("tests/tools/pty_run.py"))
+        .args(["", "", "--", "sh", "-c"])
+        .arg("echo line | \"$0\" use p --creds --no-prompt")
+        .arg(awsp_bin());
+    clean_env(&mut cmd, Some(&config), None);
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "pty_run.py: {}", common::stderr(&out));
+    let run: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(run["rc"], 0, "{run}");
+    assert_eq!(run["stderr"], "", "{run}");
+    assert!(run["stdout"].as_str().unwrap().contains("AKIDX"), "{run}");
     // Without --no-prompt its stderr is shown.
     let out = awsp_cmd(Some(&config), None)
         .args(["use", "p", "--creds"])

@@ -98,6 +98,7 @@ impl World {
             _ => cmd.arg("-f"),
         };
         clean_env(&mut cmd, Some(config), Some(credentials));
+        common::no_tty(&mut cmd);
         Some(
             cmd.arg(&file)
                 .stdin(Stdio::null())
@@ -310,7 +311,7 @@ fn awsp_alone_is_awsp_use() {
     let world = World::new(&[]);
     let script = ["awsp", "show alone"];
     let want = {
-        let out = common::awsp_cmd(Some(&fixture("shell/config")), None)
+        let out = common::no_tty(&mut common::awsp_cmd(Some(&fixture("shell/config")), None))
             .arg("use")
             .stdin(Stdio::null())
             .output()

@@ -163,8 +163,10 @@ fn every_script_passes_the_shells_checker() {
                 .args(["completions", sh.name(), "--cmd", cmd])
                 .output()
                 .unwrap();
+            let text = common::ok(&out);
+            assert!(text.contains(cmd), "{sh:?} --cmd {cmd}: {text}");
             let path = dir.path().join(format!("completions-{cmd}.{ext}"));
-            std::fs::write(&path, &out.stdout).unwrap();
+            std::fs::write(&path, text).unwrap();
             files.push(path);
             for file in files {
                 checked(sh, &file);

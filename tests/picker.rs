@@ -454,14 +454,7 @@ fn without_a_terminal_no_profile_is_a_usage_error() {
     let mut cmd = awsp_cmd(Some(&config), Some(&credentials));
     cmd.arg("use").stdin(Stdio::null());
     // A session of its own: no controlling terminal, so no /dev/tty.
-    use std::os::unix::process::CommandExt;
-    // SAFETY: setsid is async-signal-safe.
-    unsafe {
-        cmd.pre_exec(|| {
-            libc::setsid();
-            Ok(())
-        });
-    }
+    common::no_tty(&mut cmd);
     let out = cmd.output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(out.stdout.is_empty());

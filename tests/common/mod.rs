@@ -161,3 +161,17 @@ pub fn new_processes(strace_log: &str) -> usize {
         })
         .count()
 }
+
+/// Run `cmd` in a session of its own, without a controlling terminal: what would open
+/// `/dev/tty` (the picker, a prompt) finds none, also when the tests run on a terminal.
+pub fn no_tty(cmd: &mut Command) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setsid is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    cmd
+}
