@@ -47,11 +47,7 @@ fn ext(shell: Shell) -> &'static str {
     }
 }
 
-fn write_executable(path: &Path, text: &str) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::write(path, text).unwrap();
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
-}
+use common::write_executable;
 
 /// A scratch world: the shim `bin/awsp` (counts its runs in `count`, then runs the real
 /// binary), and the integration with `hooks` for each shell, calling the shim.

@@ -17,11 +17,7 @@ use common::{awsp_bin, clean_env, fixture, require_tool};
 
 const BOTH: [Shell; 2] = [Shell::Xonsh, Shell::Tcsh];
 
-fn write_executable(path: &Path, text: &str) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::write(path, text).unwrap();
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
-}
+use common::write_executable;
 
 struct World {
     dir: tempfile::TempDir,

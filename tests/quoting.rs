@@ -8,7 +8,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -734,13 +733,7 @@ fn validate_refuses_nul_and_bad_names() {
     assert!(EnvChange::new().set("A", hostile).validate().is_ok());
 }
 
-fn write_executable(path: &Path, text: &str) {
-    use std::os::unix::fs::PermissionsExt;
-    let mut file = std::fs::File::create(path).unwrap();
-    file.write_all(text.as_bytes()).unwrap();
-    file.set_permissions(std::fs::Permissions::from_mode(0o755))
-        .unwrap();
-}
+use common::write_executable;
 
 #[test]
 fn use_refuses_a_credential_with_a_nul_byte() {

@@ -672,11 +672,7 @@ fn each_cmd_name_keeps_its_own_binary() {
 // ---------------------------------------------------------------------------------------------
 // 3b. The wrapper protocol: `--wrapper SHELL`, the header line, nothing exported
 
-fn write_executable(path: &Path, text: &str) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::write(path, text).unwrap();
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
-}
+use common::write_executable;
 
 /// Arguments that make clap print help or version text and exit 0 (or a usage error): the
 /// old wrappers recognised only the exact words `-h --help -V --version` and evaluated the

@@ -1069,11 +1069,7 @@ fn tcsh_tab_completes_subcommands_flags_and_profiles() {
 // ---------------------------------------------------------------------------------------------
 // The wrapper evaluates only its own header's code, whole, after the binary succeeded
 
-fn write_executable(path: &Path, text: &str) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::write(path, text).unwrap();
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
-}
+use common::write_executable;
 
 #[test]
 fn wrapper_evaluates_only_its_own_code_that_parses() {

@@ -175,3 +175,10 @@ pub fn no_tty(cmd: &mut Command) -> &mut Command {
     }
     cmd
 }
+
+/// Write `text` to `path` as an executable script (0755).
+pub fn write_executable(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
