@@ -586,3 +586,28 @@ fn profile_mode_switches_but_warns_when_the_session_cannot_serve() {
     assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
     assert_eq!(w.calls(), 0);
 }
+
+/// `AWS_LOGIN_CACHE_DIRECTORY` moves the cache, as in botocore (`~` is the home directory).
+#[test]
+fn the_login_cache_directory_can_be_moved() {
+    let Some(w) = World::new() else { return };
+    let entry = w.entry("2099-01-01T00:00:00Z", "rt-1");
+    let moved = w.home().join("elsewhere");
+    std::fs::create_dir_all(&moved).unwrap();
+    let name = w.entry_path().file_name().unwrap().to_owned();
+    std::fs::write(moved.join(&name), entry.to_string()).unwrap();
+    for dir in [
+        moved.to_str().unwrap().to_string(),
+        "~/elsewhere".to_string(),
+    ] {
+        let mut cmd = Command::new(awsp_bin());
+        w.env(&mut cmd);
+        cmd.env("AWS_LOGIN_CACHE_DIRECTORY", &dir);
+        let got: Value =
+            serde_json::from_str(&ok(&cmd.args(["creds", "console"]).output().unwrap())).unwrap();
+        assert_eq!(got["AccessKeyId"], "ASIAOLD", "{dir}");
+    }
+    // Not in the default place.
+    let err = failed(&w.awsp(&["creds", "console"]));
+    assert!(err.contains("no console sign-in session"), "{err}");
+}

@@ -36,6 +36,8 @@ fn config_text(dir: &Path) -> String {
          [profile via]\ncredential_process = {} creds r3\n\
          [profile loop]\ncredential_process = {} creds loop\n\
          [profile imds-role]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/role1\ncredential_source = Ec2InstanceMetadata\n\
+         [profile imds-v2-only]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/role1\ncredential_source = Ec2InstanceMetadata\n\
+         ec2_metadata_v1_disabled = true\n\
          [profile ecs-role]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/role2\ncredential_source = EcsContainer\n\
          [profile env-role]\nrole_arn = arn:aws:iam::{ACCOUNT}:role/role3\ncredential_source = Environment\n\
          [profile mfa-user]\nmfa_serial = {MFA}\n\
@@ -666,6 +668,14 @@ fn imds_falls_back_to_v1_as_botocore_does_unless_disabled() {
         std::thread::sleep(delay);
         assert_eq!(imds.requests().len(), 4, "{status}: only the token PUT");
     }
+    // The profile's setting disables IMDSv1 as the variable does.
+    let imds = imds_v1_stub(w.key.clone(), w.secret.clone(), 403, Duration::ZERO);
+    let err = failed(&w.awsp_with(
+        &["creds", "imds-v2-only", "--refresh"],
+        &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url)],
+    ));
+    assert!(err.contains("IMDSv1 is disabled"), "{err}");
+    assert_eq!(imds.requests().len(), 1, "only the token PUT");
     // A 400 is a bad request, not a reason to fall back.
     let imds = imds_v1_stub(w.key.clone(), w.secret.clone(), 400, Duration::ZERO);
     let err = failed(&w.awsp_with(
