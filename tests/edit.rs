@@ -1643,3 +1643,32 @@ fn the_secret_prompt_hides_the_answer_and_restores_the_terminal() {
         "{text}"
     );
 }
+
+/// `rename default` where `[profile default]` hides a `[default]`: refused, nothing written,
+/// rather than carrying the ignored section along or bringing it to life.
+#[test]
+fn renaming_a_default_that_hides_another_is_refused() {
+    let aws = Aws::new(None, None);
+    std::fs::write(
+        &aws.config,
+        "[default]\nregion = hidden-1\n\n[profile default]\noutput = json\n",
+    )
+    .unwrap();
+    let before = aws.texts();
+    let out = aws.run(&["rename", "default", "x"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).contains("line 1: [default] is ignored beside [profile default]"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(aws.texts(), before);
+    // Alone, a [default] renames as before.
+    std::fs::write(&aws.config, "[default]\nregion = r\n").unwrap();
+    aws.ok(&["rename", "default", "x"], None);
+    assert_eq!(
+        std::fs::read_to_string(&aws.config).unwrap(),
+        "[profile x]\nregion = r\n"
+    );
+}

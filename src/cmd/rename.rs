@@ -43,6 +43,19 @@ fn check(snap: &Snapshot, old: &str, new: &str) -> Result<()> {
     if set.profile(old).is_none() {
         return Err(unknown_profile(snap.files(), &set, old));
     }
+    // Renaming would carry the section the SDKs ignore along (or bring it to life as the new
+    // default): which one the user means is theirs to say.
+    if let Some(shadowed) = set
+        .ignored_sections()
+        .iter()
+        .find(|i| old == "default" && i.code == "default-shadowed")
+    {
+        bail!(
+            "{} line {}: [default] is ignored beside [profile default]; remove or merge it before renaming 'default'",
+            snap.files().config.described(),
+            shadowed.origin.line
+        );
+    }
     if let Some(p) = set.profile(new) {
         bail!(
             "profile '{new}' already exists ({}); remove it first",
