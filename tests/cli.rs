@@ -187,6 +187,8 @@ fn expiries_at_the_edge_of_time_do_not_crash() {
     }
     let doc = json(&run(None, Some(&credentials), &["list", "--json"]));
     assert_eq!(doc["profiles"][0]["expires"], "9999-12-31T23:59:59Z");
+    let doc = json(&run(None, Some(&credentials), &["show", "edge", "--json"]));
+    assert_eq!(doc["expires"], "9999-12-31T23:59:59Z", "as in list --json");
 }
 
 #[test]

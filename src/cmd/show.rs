@@ -37,6 +37,8 @@ pub fn run(args: &ShowArgs, out: &mut Vec<u8>) -> Result<()> {
                 name: profile.name(),
                 kind: kind_of(&profile),
                 region: profile.get("region"),
+                expires: crate::cmd::import::expiry(&profile)
+                    .map(|(at, _)| crate::cmd::import::rfc3339(at)),
                 settings: SettingsJson::new(&profile, args.reveal),
                 chain: steps,
                 chain_error: chain.as_ref().err().map(ToString::to_string),
@@ -113,6 +115,9 @@ struct ShowJson<'s> {
     name: &'s str,
     kind: &'static str,
     region: Option<&'s str>,
+    /// When imported credentials expire (`x_security_token_expires`), RFC 3339 UTC, as in
+    /// `list --json`.
+    expires: Option<String>,
     settings: SettingsJson<'s>,
     chain: Option<Vec<StepJson<'s>>>,
     chain_error: Option<String>,
