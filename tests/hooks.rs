@@ -1332,3 +1332,43 @@ fn bash_prompt_command_array_form_is_kept() {
         "a string stays a string: {text}"
     );
 }
+
+/// Leaving a tree brings back a region given with `--region` before entering it
+/// (`AWSP_DIR_BEFORE_REGION`), not the profile's own.
+#[test]
+fn leaving_a_tree_restores_a_region_given_by_hand() {
+    let world = dir_world();
+    let script = "
+awsp use dev-bob --region eu-north-1; prompt; show start
+cd proj; prompt; show in
+cd ..; prompt; show out
+";
+    for sh in REAL {
+        let Some(out) = world.run(
+            sh,
+            &fixture("shell/config"),
+            &fixture("shell/credentials"),
+            script,
+        ) else {
+            continue;
+        };
+        assert!(out.status.success(), "{sh:?}: {}", common::stderr(&out));
+        let steps = steps(&common::stdout(&out));
+        assert_eq!(
+            steps["start"].var("AWS_REGION"),
+            Some("eu-north-1"),
+            "{sh:?}"
+        );
+        let inside = &steps["in"];
+        assert_eq!(inside.var("AWS_REGION"), Some("ap-south-1"), "{sh:?}");
+        assert_eq!(
+            inside.var("AWSP_DIR_BEFORE_REGION"),
+            Some("eu-north-1"),
+            "{sh:?}"
+        );
+        let out_step = &steps["out"];
+        assert_eq!(out_step.var("AWS_PROFILE"), Some("dev-bob"), "{sh:?}");
+        assert_eq!(out_step.var("AWS_REGION"), Some("eu-north-1"), "{sh:?}");
+        assert_eq!(out_step.var("AWSP_DIR_BEFORE_REGION"), None, "{sh:?}");
+    }
+}
